@@ -13,15 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from openrcm.domain.aging import AGING_BUCKETS, bucket_of
 from openrcm.domain.money import ZERO
-
-AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("0-30", 0, 30),
-    ("31-60", 31, 60),
-    ("61-90", 61, 90),
-    ("91-120", 91, 120),
-    ("120+", 121, None),
-)
 
 DUNNING_MESSAGES = {
     1: "Thank you for choosing our practice. This statement shows the balance after your insurance paid.",
@@ -76,20 +69,13 @@ class Statement:
     plan_note: str | None = None
 
 
-def bucket(days: int) -> str:
-    for name, low, high in AGING_BUCKETS:
-        if days >= low and (high is None or days <= high):
-            return name
-    return AGING_BUCKETS[0][0]
-
-
 def aging(accounts: Sequence[ClaimAccount], as_of: date) -> dict[str, Decimal]:
     """Due amounts by age since they became the patient's responsibility."""
     totals = {name: ZERO for name, _, _ in AGING_BUCKETS}
     for account in accounts:
         if account.due > 0:
             since = account.responsibility_date or account.service_date
-            totals[bucket((as_of - since).days)] += account.due
+            totals[bucket_of((as_of - since).days)] += account.due
     return totals
 
 
