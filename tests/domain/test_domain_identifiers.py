@@ -17,7 +17,12 @@ def field_errors(exc: pytest.ExceptionInfo[ValidationError]) -> set[str]:
 
 
 def address(**overrides: str) -> Address:
-    values = {"line1": "400 Elm Street", "city": "Springfield", "state": "IL", "zip_code": "627011234"}
+    values = {
+        "line1": "400 Elm Street",
+        "city": "Springfield",
+        "state": "IL",
+        "zip_code": "627011234",
+    }
     values.update(overrides)
     return Address(**values)
 
@@ -79,31 +84,55 @@ def test_a_po_box_is_recognised() -> None:
 @pytest.mark.parametrize("units", ["0", "-1", "-0.5"])
 def test_units_must_be_positive(units: str) -> None:
     with pytest.raises(ValidationError) as exc:
-        ServiceLine(number=1, procedure="99213", charge_amount="100.00", units=units,
-                    service_date=date(2025, 3, 1))
+        ServiceLine(
+            number=1,
+            procedure="99213",
+            charge_amount="100.00",
+            units=units,
+            service_date=date(2025, 3, 1),
+        )
     assert field_errors(exc) == {"units"}
 
 
 def test_floats_are_refused_for_money_and_units() -> None:
     with pytest.raises(ValidationError) as exc:
-        ServiceLine(number=1, procedure="99213", charge_amount=0.1 + 0.2, units=1.5,
-                    service_date=date(2025, 3, 1))
+        ServiceLine(
+            number=1,
+            procedure="99213",
+            charge_amount=0.1 + 0.2,
+            units=1.5,
+            service_date=date(2025, 3, 1),
+        )
     assert field_errors(exc) == {"charge_amount", "units"}
 
 
 def test_a_line_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValidationError, match="before it starts"):
-        ServiceLine(number=1, procedure="97110", charge_amount="80.00",
-                    service_date=date(2025, 3, 5), service_date_end=date(2025, 3, 1))
+        ServiceLine(
+            number=1,
+            procedure="97110",
+            charge_amount="80.00",
+            service_date=date(2025, 3, 5),
+            service_date_end=date(2025, 3, 1),
+        )
 
 
 def test_coverage_that_ends_before_it_starts_is_refused() -> None:
-    subscriber = {"name": PersonName(last="Rivera", first="Ana"), "birth_date": date(1970, 5, 2),
-                  "sex": "F"}
+    subscriber = {
+        "name": PersonName(last="Rivera", first="Ana"),
+        "birth_date": date(1970, 5, 2),
+        "sex": "F",
+    }
     with pytest.raises(ValidationError, match="before it starts"):
-        Coverage(id="c", patient_id="pt", payer_id="87726", subscriber=subscriber,
-                 member_id="W123456789", effective_date=date(2025, 1, 1),
-                 termination_date=date(2024, 12, 31))
+        Coverage(
+            id="c",
+            patient_id="pt",
+            payer_id="87726",
+            subscriber=subscriber,
+            member_id="W123456789",
+            effective_date=date(2025, 1, 1),
+            termination_date=date(2024, 12, 31),
+        )
 
 
 def test_an_individual_provider_needs_a_first_name() -> None:

@@ -42,11 +42,17 @@ def test_allocation_spreads_a_payment_to_the_cent(total: Decimal, weights: list[
     assert all(part >= 0 and part == part.quantize(CENT) for part in parts)
 
 
-@given(st.decimals(-(10**5), 10**5, places=2), st.lists(st.integers(1, 100), min_size=1, max_size=8))
+@given(
+    st.decimals(-(10**5), 10**5, places=2), st.lists(st.integers(1, 100), min_size=1, max_size=8)
+)
 def test_allocation_of_negative_amounts_sums_exactly(total: Decimal, weights: list[int]) -> None:
     assert sum(allocate(total, weights), Decimal(0)) == total
 
 
 def test_allocation_follows_the_weights() -> None:
-    assert allocate(Decimal("100.00"), [1, 1, 1]) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert allocate(Decimal("100.00"), [1, 1, 1]) == [
+        Decimal("33.34"),
+        Decimal("33.33"),
+        Decimal("33.33"),
+    ]
     assert allocate(Decimal("90.00"), [2, 1]) == [Decimal("60.00"), Decimal("30.00")]
