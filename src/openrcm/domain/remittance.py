@@ -153,6 +153,17 @@ class Party(Record):
     city: str | None = None
     state: str | None = None
     zip_code: str | None = None
+    contact_name: str | None = None  # payer: PER*BL02 technical contact
+    contact_phone: str | None = None  # payer: PER*BL04 with PER03 TE
+
+
+class BankAccount(Record):
+    """A bank account in BPR for an ACH payment: the DFI (routing) id and the account number."""
+
+    dfi_qualifier: str = "01"  # BPR06 / BPR12: 01 ABA routing number, 04 Canadian
+    dfi_id: str = Field(min_length=3, max_length=12)  # BPR07 / BPR13
+    account_qualifier: str = "DA"  # BPR08 / BPR14: DA demand deposit, SG savings
+    account_number: str = Field(min_length=1, max_length=35)  # BPR09 / BPR15
 
 
 class Remittance(Record):
@@ -169,6 +180,9 @@ class Remittance(Record):
     payer: Party
     payee: Party
     production_date: date | None = None  # DTM*405
+    payer_account: BankAccount | None = None  # BPR06-09: the sending bank (ACH)
+    payer_company_id: str | None = None  # BPR10: originating company identifier (ACH)
+    payee_account: BankAccount | None = None  # BPR12-15: the receiving bank (ACH)
     claims: tuple[ClaimPayment, ...] = ()
     provider_adjustments: tuple[ProviderLevelAdjustments, ...] = ()
 
