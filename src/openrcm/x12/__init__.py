@@ -1,0 +1,47 @@
+"""X12 5010: the tokenizer, envelopes and one module per transaction set, read and written.
+
+`errors` holds `X12Error`, raised only for input that cannot be read as X12 at all;
+`tokenizer` turns text or a file object into `Segment`s, streaming, with the delimiters
+the ISA declares; `envelope` reads ISA/GS/ST envelopes (checking counts and control
+numbers as findings) and writes them around transaction-set bodies; `segments` formats
+dates, amounts and text and builds segments; `validate` checks a file against the
+implementation guides and returns findings; `t837p` and `t837i` read and write
+professional and institutional claims (X222A1, X223A3); `t835`, `t999`, `t277ca`, `t270`,
+`t271`, `t276` and `t277` the remittance, acknowledgement, eligibility and status sets.
+Each transaction module holds `read_<type>` and `write_<type>`, re-exported here.
+"""
+
+from openrcm.x12.envelope import (
+    ControlNumbers,
+    Document,
+    EnvelopeReader,
+    FunctionalGroup,
+    Interchange,
+    InterchangeHeader,
+    TransactionBody,
+    TransactionSet,
+    read_envelope,
+    write_interchange,
+)
+from openrcm.x12.errors import X12Error
+from openrcm.x12.segments import SegmentWriter
+from openrcm.x12.tokenizer import Delimiters, Segment, read_delimiters, tokenize
+
+__all__ = [
+    "ControlNumbers",
+    "Delimiters",
+    "Document",
+    "EnvelopeReader",
+    "FunctionalGroup",
+    "Interchange",
+    "InterchangeHeader",
+    "Segment",
+    "SegmentWriter",
+    "TransactionBody",
+    "TransactionSet",
+    "X12Error",
+    "read_delimiters",
+    "read_envelope",
+    "tokenize",
+    "write_interchange",
+]
