@@ -6,7 +6,6 @@ import io
 from datetime import datetime
 
 from conftest import envelope
-
 from openrcm.domain import Severity
 from openrcm.x12 import (
     ControlNumbers,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import envelope
 
+from conftest import envelope
 from openrcm.x12 import Delimiters, X12Error, read_delimiters, read_envelope, tokenize
 
 CLAIM_BODY = """

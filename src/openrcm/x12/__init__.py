@@ -6,7 +6,7 @@ the ISA declares; `envelope` reads ISA/GS/ST envelopes (checking counts and cont
 numbers as findings) and writes them around transaction-set bodies; `segments` formats
 dates, amounts and text and builds segments; `validate` checks a file against the
 implementation guides and returns findings; `t837p` and `t837i` read and write
-professional and institutional claims (X222A1, X223A3); `t835`, `t999`, `t277ca`, `t270`,
+professional and institutional claims (X222A1, X223A2); `t835`, `t999`, `t277ca`, `t270`,
 `t271`, `t276` and `t277` the remittance, acknowledgement, eligibility and status sets.
 Each transaction module holds `read_<type>` and `write_<type>`, re-exported here.
 """
@@ -25,6 +25,9 @@ from openrcm.x12.envelope import (
 )
 from openrcm.x12.errors import X12Error
 from openrcm.x12.segments import SegmentWriter
+from openrcm.x12.t837 import Receiver, Submitter, canonical_837
+from openrcm.x12.t837i import iter_837i, read_837i, write_837i
+from openrcm.x12.t837p import iter_837p, read_837p, write_837p
 from openrcm.x12.tokenizer import Delimiters, Segment, read_delimiters, tokenize
 
 __all__ = [
@@ -35,13 +38,22 @@ __all__ = [
     "FunctionalGroup",
     "Interchange",
     "InterchangeHeader",
+    "Receiver",
     "Segment",
     "SegmentWriter",
+    "Submitter",
     "TransactionBody",
     "TransactionSet",
     "X12Error",
+    "canonical_837",
+    "iter_837i",
+    "iter_837p",
+    "read_837i",
+    "read_837p",
     "read_delimiters",
     "read_envelope",
     "tokenize",
+    "write_837i",
+    "write_837p",
     "write_interchange",
 ]
