@@ -1,0 +1,254 @@
+"""Claims: the claim repository, its service lines and its append-only status history.
+
+A claim is stored twice over, on purpose: key columns to query by (control number, status,
+payer, patient, first date of service, total charge) with one `claim_line` row per service
+line, and the whole domain `Claim` as JSON text, so what comes back is exactly what went in.
+Status moves go through the domain state machine (`Claim.moved_to`) and each one appends a
+`claim_status_history` row; `update` never changes a status.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+
+from openrcm.domain.claim import Claim
+from openrcm.domain.claim_history import ClaimStatusChange
+from openrcm.domain.claim_state import ClaimStatus
+from openrcm.store.errors import Conflict, NotFound
+from openrcm.store.repository import DEFAULT_PAGE, TenantScoped
+from openrcm.store.tables import ClaimLineRow, ClaimRow, ClaimStatusHistoryRow
+
+# control numbers per IN (...) query: well under every database's parameter limit
+LOOKUP_CHUNK = 500
+CREATED_REASON = "stored"
+
+
+class SqlClaimRepository(TenantScoped):
+    """The current tenant's claims."""
+
+    def add(self, claim: Claim, reason: str = CREATED_REASON) -> Claim:
+        """Store a new claim with its lines and a first history record (from None).
+
+        Raises `Duplicate` when the id or the patient control number (CLM01) is taken in
+        this tenant, `MissingReference` when the tenant lacks the claim's patient or payer.
+        """
+        self.add_many([claim], reason)
+        return claim
+
+    def add_many(self, claims: Sequence[Claim], reason: str = CREATED_REASON) -> None:
+        """Store many new claims in a few bulk statements (for imports)."""
+        if not claims:
+            return
+        now = datetime.now(UTC)
+        what = f"claim {claims[0].patient_control_number}" if len(claims) == 1 else "a claim"
+        with self._writing(what):
+            self.session.execute(
+                insert(ClaimRow),
+                [self._claim_columns(claim, now, created=True) for claim in claims],
+            )
+        with self._writing(what):
+            self.session.execute(
+                insert(ClaimLineRow), [row for claim in claims for row in self._line_rows(claim)]
+            )
+            self.session.execute(
+                insert(ClaimStatusHistoryRow),
+                [self._history_row(claim.id, None, claim.status, now, reason) for claim in claims],
+            )
+
+    def get(self, claim_id: str) -> Claim | None:
+        """The claim with this id in this tenant, or None."""
+        row = self._row(claim_id)
+        return None if row is None else _claim(row)
+
+    def by_control_number(self, patient_control_number: str) -> Claim | None:
+        """The claim with this patient control number (CLM01), or None."""
+        return self.by_control_numbers([patient_control_number]).get(patient_control_number)
+
+    def by_control_numbers(self, patient_control_numbers: Iterable[str]) -> dict[str, Claim]:
+        """The claims with these patient control numbers (CLM01), keyed by number.
+
+        Numbers this tenant has no claim for are simply absent: 835 posting reports them as
+        unmatched.
+        """
+        wanted = sorted(set(patient_control_numbers))
+        found: dict[str, Claim] = {}
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start : start + LOOKUP_CHUNK]
+            statement = select(ClaimRow).where(
+                ClaimRow.tenant_id == self.tenant_id,
+                ClaimRow.patient_control_number.in_(chunk),
+            )
+            for row in self.session.scalars(statement):
+                found[row.patient_control_number] = _claim(row)
+        return found
+
+    def list(
+        self,
+        *,
+        status: ClaimStatus | None = None,
+        payer_id: str | None = None,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+    ) -> builtins.list[Claim]:
+        """A page of claims, optionally one status and one payer, by patient control number."""
+        statement = self._filtered(status, payer_id).order_by(ClaimRow.patient_control_number)
+        rows = self.session.scalars(statement.limit(limit).offset(offset))
+        return [_claim(row) for row in rows]
+
+    def count(self, *, status: ClaimStatus | None = None, payer_id: str | None = None) -> int:
+        """How many claims `list` would page through with the same filters."""
+        statement = self._filtered(status, payer_id).with_only_columns(func.count())
+        return int(self.session.scalar(statement) or 0)
+
+    def update(self, claim: Claim) -> Claim:
+        """Replace a stored claim's content (lines, amounts, parties); its status stays.
+
+        Raises `NotFound` when this tenant has no such claim and `Conflict` when the claim's
+        status differs from the one on file: status moves go through `set_status`.
+        """
+        row = self._locked_row(claim.id)
+        if row.status != claim.status.value:
+            raise Conflict(
+                f"claim {claim.patient_control_number} is {row.status} on file, not "
+                f"{claim.status.value}; change a status with set_status"
+            )
+        now = datetime.now(UTC)
+        with self._writing(f"claim {claim.patient_control_number}"):
+            for name, value in self._claim_columns(claim, now, created=False).items():
+                setattr(row, name, value)
+            self.session.execute(
+                delete(ClaimLineRow).where(
+                    ClaimLineRow.tenant_id == self.tenant_id, ClaimLineRow.claim_id == claim.id
+                )
+            )
+        with self._writing(f"claim {claim.patient_control_number}"):
+            self.session.execute(insert(ClaimLineRow), self._line_rows(claim))
+        return claim
+
+    def set_status(self, claim: Claim, new_status: ClaimStatus, reason: str | None = None) -> Claim:
+        """Move a stored claim to `new_status`, recording why; returns the moved claim.
+
+        The domain state machine decides: an illegal move raises `IllegalTransition` and
+        changes nothing. Raises `NotFound` when this tenant has no such claim and `Conflict`
+        when its status on file is not `claim.status` (someone moved it meanwhile).
+        """
+        row = self._locked_row(claim.id)
+        if row.status != claim.status.value:
+            raise Conflict(
+                f"claim {claim.patient_control_number} is {row.status} on file, not "
+                f"{claim.status.value}"
+            )
+        moved = _claim(row).moved_to(new_status)
+        now = datetime.now(UTC)
+        with self._writing(f"claim {claim.patient_control_number}"):
+            row.status = moved.status.value
+            row.document = moved.model_dump_json()
+            row.updated_at = now
+            self.session.execute(
+                insert(ClaimStatusHistoryRow),
+                [self._history_row(claim.id, claim.status, new_status, now, reason)],
+            )
+        return moved
+
+    def history(self, claim_id: str) -> builtins.list[ClaimStatusChange]:
+        """The claim's status changes, oldest first; empty for a claim this tenant lacks."""
+        statement = (
+            select(ClaimStatusHistoryRow)
+            .where(
+                ClaimStatusHistoryRow.tenant_id == self.tenant_id,
+                ClaimStatusHistoryRow.claim_id == claim_id,
+            )
+            .order_by(ClaimStatusHistoryRow.id)
+        )
+        return [
+            ClaimStatusChange(
+                claim_id=row.claim_id,
+                from_status=row.from_status,
+                to_status=row.to_status,
+                changed_at=row.changed_at,
+                reason=row.reason,
+            )
+            for row in self.session.scalars(statement)
+        ]
+
+    def _row(self, claim_id: str) -> ClaimRow | None:
+        return self.session.get(ClaimRow, (self.tenant_id, claim_id))
+
+    def _locked_row(self, claim_id: str) -> ClaimRow:
+        statement = (
+            select(ClaimRow)
+            .where(ClaimRow.tenant_id == self.tenant_id, ClaimRow.id == claim_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        row = self.session.scalars(statement).one_or_none()
+        if row is None:
+            raise NotFound(f"no claim {claim_id} in this tenant")
+        return row
+
+    def _filtered(self, status: ClaimStatus | None, payer_id: str | None) -> Any:
+        statement = select(ClaimRow).where(ClaimRow.tenant_id == self.tenant_id)
+        if status is not None:
+            statement = statement.where(ClaimRow.status == status.value)
+        if payer_id is not None:
+            statement = statement.where(ClaimRow.payer_id == payer_id)
+        return statement
+
+    def _claim_columns(self, claim: Claim, now: datetime, *, created: bool) -> dict[str, Any]:
+        columns: dict[str, Any] = {
+            "patient_control_number": claim.patient_control_number,
+            "status": claim.status.value,
+            "kind": claim.kind.value,
+            "total_charge_amount": claim.total_charge_amount,
+            "payer_id": claim.payer.id,
+            "patient_id": claim.patient.id,
+            "first_service_date": claim.first_service_date,
+            "frequency_code": claim.frequency_code,
+            "payer_claim_control_number": claim.payer_claim_control_number,
+            "updated_at": now,
+            "document": claim.model_dump_json(),
+        }
+        if created:
+            columns |= {"tenant_id": self.tenant_id, "id": claim.id, "created_at": now}
+        return columns
+
+    def _line_rows(self, claim: Claim) -> builtins.list[dict[str, Any]]:
+        return [
+            {
+                "tenant_id": self.tenant_id,
+                "claim_id": claim.id,
+                "number": line.number,
+                "procedure": line.procedure,
+                "modifiers": list(line.modifiers),
+                "units": line.units,
+                "charge_amount": line.charge_amount,
+                "service_date": line.service_date,
+            }
+            for line in claim.lines
+        ]
+
+    def _history_row(
+        self,
+        claim_id: str,
+        from_status: ClaimStatus | None,
+        to_status: ClaimStatus,
+        at: datetime,
+        reason: str | None,
+    ) -> dict[str, Any]:
+        return {
+            "tenant_id": self.tenant_id,
+            "claim_id": claim_id,
+            "from_status": None if from_status is None else from_status.value,
+            "to_status": to_status.value,
+            "changed_at": at,
+            "reason": reason,
+        }
+
+
+def _claim(row: ClaimRow) -> Claim:
+    return Claim.model_validate_json(row.document)
