@@ -1,0 +1,110 @@
+"""The double-entry ledger: accounts, immutable journal entries, derived balances, invariants.
+
+`accounts` names the accounts (insurance A/R per payer, patient A/R per guarantor,
+adjustments, write-off, bad debt, unapplied cash, refunds payable, deposits, revenue);
+`entries` holds `JournalEntry` and its `Leg`s, which always balance, and `reversal_of`, the
+only way to undo one; `journal` builds the entries a practice records by hand (charges,
+patient payments, transfers, write-offs, refunds); `balances` derives every balance from
+entries (by account, claim, line, patient, payer, date) and the per-claim summary;
+`validation` holds the registered invariants, each `(entries) -> list[Finding]`.
+"""
+
+from openrcm.ledger.accounts import (
+    ADJUSTMENT_KINDS,
+    BAD_DEBT,
+    CASH_KINDS,
+    CONTRACTUAL_ADJUSTMENT,
+    DEPOSITS,
+    INTEREST_INCOME,
+    OTHER_ADJUSTMENT,
+    REVENUE,
+    WRITE_OFF,
+    Account,
+    AccountClass,
+    AccountKind,
+    insurance_ar,
+    patient_ar,
+    refunds_payable,
+    unapplied_cash,
+)
+from openrcm.ledger.balances import (
+    PENDING_PREFIX,
+    ClaimBalance,
+    ClaimLedgerStatus,
+    TrialBalance,
+    active_adjudications,
+    ar_by_claim,
+    ar_by_guarantor,
+    ar_by_payer,
+    balance,
+    balances,
+    claim_balance,
+    claim_balances,
+    trial_balance,
+)
+from openrcm.ledger.entries import (
+    JournalEntry,
+    Leg,
+    SourceKind,
+    UnbalancedEntry,
+    entry,
+    reversal_of,
+)
+from openrcm.ledger.journal import (
+    charge_entry,
+    guarantor_of,
+    patient_payment_entry,
+    refund_entry,
+    refund_paid_entry,
+    transfer_entry,
+    write_off_entry,
+)
+from openrcm.ledger.validation import VALIDATIONS, Validation, validate
+
+__all__ = [
+    "ADJUSTMENT_KINDS",
+    "BAD_DEBT",
+    "CASH_KINDS",
+    "CONTRACTUAL_ADJUSTMENT",
+    "DEPOSITS",
+    "INTEREST_INCOME",
+    "OTHER_ADJUSTMENT",
+    "PENDING_PREFIX",
+    "REVENUE",
+    "VALIDATIONS",
+    "WRITE_OFF",
+    "Account",
+    "AccountClass",
+    "AccountKind",
+    "ClaimBalance",
+    "ClaimLedgerStatus",
+    "JournalEntry",
+    "Leg",
+    "SourceKind",
+    "TrialBalance",
+    "UnbalancedEntry",
+    "Validation",
+    "active_adjudications",
+    "ar_by_claim",
+    "ar_by_guarantor",
+    "ar_by_payer",
+    "balance",
+    "balances",
+    "charge_entry",
+    "claim_balance",
+    "claim_balances",
+    "entry",
+    "guarantor_of",
+    "insurance_ar",
+    "patient_ar",
+    "patient_payment_entry",
+    "refund_entry",
+    "refund_paid_entry",
+    "refunds_payable",
+    "reversal_of",
+    "transfer_entry",
+    "trial_balance",
+    "unapplied_cash",
+    "validate",
+    "write_off_entry",
+]
