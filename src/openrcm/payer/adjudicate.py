@@ -34,7 +34,7 @@ from typing import Any
 from openrcm.domain.claim import Adjustment, Claim, ClaimKind, ServiceLine
 from openrcm.domain.finding import Finding, Severity
 from openrcm.domain.money import ZERO, allocate
-from openrcm.domain.party import Address, CoveragePriority
+from openrcm.domain.party import Address, CoveragePriority, PlanType
 from openrcm.domain.remittance import ClaimPayment, ClaimPaymentStatus, Party, ServicePayment
 from openrcm.payer.accumulators import Accumulators
 from openrcm.payer.configuration import Enrollment, Member, PayerBook, PayerConfig
@@ -235,7 +235,13 @@ class Adjudicator:
                 identity,
                 f"{member.family}",
             )
-        plan_id = coverage.plan_id if coverage.plan_id in self._plans else payer.default_plan
+        plan_id = coverage.plan_id if coverage.plan_id in self._plans else None
+        if plan_id is None and coverage.group_number:
+            plan_id = next(
+                (p.id for p in self._plans.values() if coverage.group_number in p.group_numbers),
+                None,
+            )
+        plan_id = plan_id or payer.default_plan
         plan = self._plans.get(plan_id or "")
         if plan is None:
             trace.append(
@@ -328,7 +334,7 @@ class Adjudicator:
                     self.state.seen_lines[key] = control
                     keys.append(key)
         status, outcome, crossover = self._status(claim, payer, lines, secondary)
-        payment = self._payment(claim, lines, status, control, received, crossover)
+        payment = self._payment(claim, lines, status, control, received, crossover, plan)
         trace.append(
             Step(
                 "status",
@@ -600,6 +606,7 @@ class Adjudicator:
         control: str,
         received: date,
         crossover: tuple[str, str] | None,
+        plan: BenefitPlan | None = None,
     ) -> ClaimPayment:
         services = tuple(_service(item) for item in lines)
         paid = sum((s.paid_amount for s in services), ZERO)
@@ -611,7 +618,7 @@ class Adjudicator:
             charge_amount=claim.total_charge_amount,
             paid_amount=paid,
             patient_responsibility_amount=patient,
-            claim_filing_indicator=claim.payer.claim_filing_indicator.value,
+            claim_filing_indicator=filing_indicator(claim, plan),
             payer_claim_control_number=control,
             facility_code=_facility_code(claim),
             frequency_code=claim.frequency_code,
@@ -725,6 +732,49 @@ def _party(
         contact_name=contact_name,
         contact_phone=contact_phone,
     )
+
+
+CLP06_CODES = frozenset(
+    {
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "AM",
+        "CH",
+        "DS",
+        "HM",
+        "LM",
+        "MA",
+        "MB",
+        "MC",
+        "OF",
+        "TV",
+        "VA",
+        "WC",
+        "ZZ",
+    }
+)
+_BY_PLAN_TYPE = {
+    PlanType.PPO: "12",
+    PlanType.POS: "13",
+    PlanType.EPO: "14",
+    PlanType.INDEMNITY: "15",
+    PlanType.HMO: "HM",
+    PlanType.MEDICARE: "MB",
+    PlanType.MEDICAID: "MC",
+}
+
+
+def filing_indicator(claim: Claim, plan: BenefitPlan | None) -> str:
+    """CLP06: the 835's claim filing indicator, from the plan's network type when known (the
+    835 has no CI or BL), else the claim's SBR09 when the 835 allows it, else ZZ."""
+    if plan is not None:
+        return _BY_PLAN_TYPE[plan.network_type]
+    code = claim.payer.claim_filing_indicator.value
+    return code if code in CLP06_CODES else "ZZ"
 
 
 def _cap(value: Decimal, limit: Decimal | None) -> Decimal:

@@ -134,6 +134,7 @@ class BenefitPlan(Record):
     name: str
     network_type: PlanType = PlanType.PPO
     plan_year_start_month: int = Field(default=1, ge=1, le=12)
+    group_numbers: tuple[str, ...] = ()  # SBR03 group numbers enrolled in this plan
     deductible: Limits = Limits()
     out_of_pocket_max: Limits = Limits()
     coinsurance: Coinsurance = Coinsurance()

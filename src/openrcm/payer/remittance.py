@@ -27,7 +27,7 @@ def build_remittances(
     adjudications: Iterable[Adjudication],
     *,
     payment_date: date,
-    payment_method: PaymentMethod = PaymentMethod.ACH,
+    payment_method: PaymentMethod = PaymentMethod.CHECK,
     first_control_number: int = 1,
 ) -> tuple[Remittance, ...]:
     """Group claim payments by (payer, payee) into balanced remittances, in first-seen order."""
