@@ -1,9 +1,12 @@
 """Fixtures shared by every test, chiefly storage on both SQLite and PostgreSQL.
 
-Any test that takes `database_url` (or a fixture built on it: `migrated_database_url`,
-`db_engine`, `session_factory`, `tenant`, `other_tenant`, `add_tenant`, `uow_factory`,
-`uow`) runs twice: on a fresh SQLite file and on a fresh PostgreSQL schema, created with a
-unique name for that one test and dropped after it, so concurrent runs never collide.
+Any test that takes `database_url` runs twice: on a fresh SQLite file and on a fresh
+PostgreSQL schema, created with a unique name for that one test and dropped after it, so
+concurrent runs never collide. So does any test that takes `migrated_database_url` or a
+fixture built on it (`db_engine`, `session_factory`, `add_tenant`, `tenant`, `other_tenant`,
+`uow_factory`, `uow`): it gets an empty database at the newest schema, a copy of a SQLite
+file migrated once per run, or this test process's own migrated PostgreSQL schema (uniquely
+named, dropped at the end of the run), emptied before each test.
 
 PostgreSQL is `OPENRCM_TEST_PG_URL` when set, else 127.0.0.1:5432, database `test`, trust
 auth, as user `postgres` (or the login user). When it cannot be reached the PostgreSQL half
@@ -16,16 +19,18 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, MetaData, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -100,6 +105,7 @@ def _connect(url: URL) -> psycopg.Connection:
         password=url.password,
         connect_timeout=5,
         autocommit=True,
+        **({"options": url.query["options"]} if "options" in url.query else {}),
     )
 
 
@@ -162,11 +168,64 @@ def database_url(
             connection.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
 
 
-@pytest.fixture
-def migrated_database_url(database_url: str) -> str:
-    """`database_url` upgraded to the newest schema with Alembic (never `create_all`)."""
-    migrate(database_url)
-    return database_url
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per test process; tests get copies of it."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "openrcm.db"
+    migrate(f"sqlite:///{path}")  # the engine is disposed: the WAL is checkpointed away
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated_schema(postgres_server: URL) -> Iterator[tuple[URL, list[str]]]:
+    """A PostgreSQL schema migrated to head once per test process (each xdist worker has its
+    own, uniquely named, dropped at the end), and its tables, children first."""
+    schema = _schema_name()
+    with _connect(postgres_server) as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    url = postgres_server.update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        migrate(url)
+        built = engine(url)
+        try:
+            reflected = MetaData()
+            reflected.reflect(bind=built)
+        finally:
+            built.dispose()
+        children_first = [
+            table.name
+            for table in reversed(reflected.sorted_tables)
+            if table.name != "alembic_version"
+        ]
+        yield url, children_first
+    finally:
+        with _connect(postgres_server) as connection:
+            connection.execute("SET lock_timeout = '20s'")
+            connection.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A URL to an empty database at the newest schema, built by Alembic (never `create_all`).
+
+    SQLite: a copy of a file migrated once per run. PostgreSQL: this process's migrated
+    schema, emptied before the test (migrating a schema per test costs half a second).
+    Tests that migrate, downgrade or alter the schema take `database_url` instead.
+    """
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        copy = tmp_path_factory.mktemp("sqlite") / "openrcm.db"
+        shutil.copyfile(template, copy)
+        return f"sqlite:///{copy}"
+    url, children_first = request.getfixturevalue("postgres_migrated_schema")
+    with _connect(url) as connection:
+        connection.execute("SET lock_timeout = '20s'")
+        with connection.transaction():
+            for table in children_first:
+                connection.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+    return url.render_as_string(hide_password=False)
 
 
 @pytest.fixture
