@@ -1,0 +1,276 @@
+"""Ranked search over code titles: an inverted index of stems with synonym-aware queries.
+
+A query becomes a list of concepts. Each concept is one query word, or a phrase from the
+synonym table (`heart attack`), with its alternatives (`myocardial infarction`, `mi`).
+A document satisfies a concept when all stems of one alternative occur in its title (full
+credit) or in its other text, such as inclusion terms (slightly less). Concepts are
+weighted by how rare they are (idf over the documents that satisfy them). The score is the
+weighted share of concepts satisfied, less a small penalty for title words the query did
+not ask for, so `type 2 diabetes with neuropathy` prefers E11.40 over longer titles that
+also mention both. Ties keep the tabular order (E11.40 before E11.41; a 7th character
+A before D before S).
+
+Unknown query words are matched by prefix against the vocabulary (`hypothyroid` finds
+`hypothyroidism`). Postings are stored as packed `array('i')` bytes and turned into sets
+on first use, so a cached index loads in milliseconds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+from bisect import bisect_left
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openrcm.codes.synonyms import SYNONYM_GROUPS
+from openrcm.codes.text import WEAK, WEAK_WEIGHT, stems
+
+SYNONYM_CREDIT = 0.95  # a concept matched through the synonym table, not the query's words
+EXTRA_WORD_PENALTY = 0.025  # per entry word the query did not ask for
+EXTRA_PENALTY_CAP = 0.3
+ACCUMULATE_BUDGET = 20000  # postings walked before rarer concepts only filter
+RERANK = 80
+
+Alternative = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEntry:
+    """One searchable text of a document: its title, or one inclusion term.
+
+    A document (a code) may have several entries; it scores as its best one. `credit`
+    scales an entry (1.0 for a title, a little less for an inclusion term) and `bonus` is
+    added to it (a small minus for a header code nobody can bill).
+    """
+
+    owner: int  # the document (code) this entry belongs to
+    text: str
+    extension: str = ""  # a 7th-character meaning: matched like the text, never penalised
+    credit: float = 1.0
+    bonus: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One thing the query asks for, with the ways a title may say it."""
+
+    words: Alternative  # the query's own stems
+    alternatives: tuple[Alternative, ...]
+
+
+def _pack(ids: Iterable[int]) -> bytes:
+    return array("i", ids).tobytes()
+
+
+def _unpack(blob: bytes) -> array[int]:
+    values = array("i")
+    values.frombytes(blob)
+    return values
+
+
+class SynonymTable:
+    """Phrase (as stems) -> every alternative phrase (as stems), from `SYNONYM_GROUPS`."""
+
+    def __init__(self, groups: Sequence[Sequence[str]] = SYNONYM_GROUPS) -> None:
+        table: dict[Alternative, set[Alternative]] = {}
+        for group in groups:
+            members = {tuple(stems(member)) for member in group} - {()}
+            for member in members:
+                table.setdefault(member, set()).update(members)
+        self.table = {k: tuple(sorted(v)) for k, v in table.items()}
+        self.longest = max((len(k) for k in self.table), default=1)
+
+    def concepts(self, query: str) -> list[Concept]:
+        seq = stems(query)
+        out: list[Concept] = []
+        i = 0
+        while i < len(seq):
+            for length in range(min(self.longest, len(seq) - i), 0, -1):
+                key = tuple(seq[i : i + length])
+                if key in self.table:
+                    out.append(Concept(key, tuple({key, *self.table[key]})))
+                    i += length
+                    break
+            else:
+                out.append(Concept((seq[i],), ((seq[i],),)))
+                i += 1
+        return out
+
+
+_DEFAULT_SYNONYMS: SynonymTable | None = None
+
+
+def default_synonyms() -> SynonymTable:
+    global _DEFAULT_SYNONYMS
+    if _DEFAULT_SYNONYMS is None:
+        _DEFAULT_SYNONYMS = SynonymTable()
+    return _DEFAULT_SYNONYMS
+
+
+class SearchIndex:
+    """An inverted index over entries; results are the entries' owners (documents)."""
+
+    def __init__(self, data: dict[str, Any], synonyms: SynonymTable | None = None) -> None:
+        self._postings_raw: dict[str, bytes] = data["postings"]
+        self._owner = array("i")
+        self._owner.frombytes(data["owner"])
+        self._length = array("f")
+        self._length.frombytes(data["length"])
+        self._credit = array("f")
+        self._credit.frombytes(data["credit"])
+        self._bonus = array("f")
+        self._bonus.frombytes(data["bonus"])
+        self.n_entries = len(self._owner)
+        self._sets: dict[str, frozenset[int]] = {}
+        self._vocab: list[str] | None = None
+        self._synonyms = synonyms
+
+    @property
+    def synonyms(self) -> SynonymTable:
+        if self._synonyms is None:
+            self._synonyms = default_synonyms()
+        return self._synonyms
+
+    # -- building and serialising ------------------------------------------------------
+    @classmethod
+    def build(cls, entries: Sequence[SearchEntry]) -> SearchIndex:
+        return cls(cls.build_data(entries))
+
+    @staticmethod
+    def build_data(entries: Sequence[SearchEntry]) -> dict[str, Any]:
+        """Plain values for `marshal`: the cache format."""
+        postings: dict[str, list[int]] = {}
+        owner, length, credit, bonus = array("i"), array("f"), array("f"), array("f")
+        for entry_id, entry in enumerate(entries):
+            text_stems = set(stems(entry.text))
+            length.append(sum(WEAK_WEIGHT if s in WEAK else 1.0 for s in text_stems))
+            text_stems.update(stems(entry.extension))
+            for s in text_stems:
+                postings.setdefault(s, []).append(entry_id)
+            owner.append(entry.owner)
+            credit.append(entry.credit)
+            bonus.append(entry.bonus)
+        return {
+            "postings": {s: _pack(ids) for s, ids in postings.items()},
+            "owner": owner.tobytes(),
+            "length": length.tobytes(),
+            "credit": credit.tobytes(),
+            "bonus": bonus.tobytes(),
+        }
+
+    # -- postings -------------------------------------------------------------------------
+    def _postings(self, stem: str) -> frozenset[int]:
+        found = self._sets.get(stem)
+        if found is None:
+            raw = self._postings_raw.get(stem)
+            found = frozenset(_unpack(raw)) if raw else frozenset()
+            self._sets[stem] = found
+        return found
+
+    def _vocabulary(self) -> list[str]:
+        if self._vocab is None:
+            self._vocab = sorted(self._postings_raw)
+        return self._vocab
+
+    def _expand_unknown(self, stem: str) -> list[str]:
+        """Vocabulary stems for a word the index has never seen: by prefix, either way."""
+        if len(stem) < 4 or stem.isdigit():
+            return []
+        vocab = self._vocabulary()
+        at = bisect_left(vocab, stem)
+        longer = []
+        while at < len(vocab) and vocab[at].startswith(stem) and len(longer) < 6:
+            longer.append(vocab[at])
+            at += 1
+        if longer:
+            return longer
+        for cut in range(len(stem) - 1, 4, -1):
+            if stem[:cut] in self._postings_raw:
+                return [stem[:cut]]
+        return []
+
+    def _resolve(self, concept: Concept) -> list[tuple[Alternative, float]]:
+        """The concept's alternatives the index can match, each with its credit."""
+        resolved: list[tuple[Alternative, float]] = []
+        for alternative in concept.alternatives:
+            credit = 1.0 if alternative == concept.words else SYNONYM_CREDIT
+            if all(s in self._postings_raw for s in alternative):
+                resolved.append((alternative, credit))
+            elif len(alternative) == 1:
+                resolved.extend(((s,), credit) for s in self._expand_unknown(alternative[0]))
+        return resolved
+
+    def _match(self, alternative: Alternative) -> frozenset[int]:
+        """Entries holding every stem of an alternative."""
+        sets = sorted((self._postings(s) for s in alternative), key=len)
+        return sets[0] if len(sets) == 1 else frozenset.intersection(*sets)
+
+    # -- searching ------------------------------------------------------------------------
+    def search(
+        self, query: str, limit: int = 10, allowed: Container[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """The best `limit` documents for a query, as (document id, score), best first."""
+        if limit <= 0:
+            return []
+        concepts: list[
+            tuple[float, frozenset[int], list[tuple[Alternative, float, frozenset[int]]]]
+        ] = []
+        for concept in self.synonyms.concepts(query):
+            per_alt = [(a, c, self._match(a)) for a, c in self._resolve(concept)]
+            union: frozenset[int] = frozenset().union(*(ids for _, _, ids in per_alt))
+            weight = math.log(1.0 + self.n_entries / (1.0 + len(union)))
+            concepts.append((weight, union, per_alt))
+        if not concepts:
+            return []
+        total = sum(weight for weight, _, _ in concepts)
+
+        # stage 1: weighted concept coverage, walking the rarer concepts' postings
+        acc: dict[int, float] = {}
+        walked = 0
+        owner = self._owner
+        for weight, union, per_alt in sorted(concepts, key=lambda c: len(c[1])):
+            if not union:
+                continue
+            if not acc or walked + len(union) <= ACCUMULATE_BUDGET:
+                walked += len(union)
+                targets: Iterable[int] = union
+            else:
+                targets = [e for e in acc if e in union]
+            exact = [ids for _, credit, ids in per_alt if credit == 1.0]
+            for e in targets:
+                if allowed is not None and owner[e] not in allowed:
+                    continue
+                credit = 1.0 if any(e in ids for ids in exact) else SYNONYM_CREDIT
+                acc[e] = acc.get(e, 0.0) + weight * credit
+        if not acc:
+            return []
+        length, entry_credit, bonus = self._length, self._credit, self._bonus
+
+        def rough(e: int) -> float:
+            return (
+                acc[e] / total * entry_credit[e] - EXTRA_WORD_PENALTY * length[e] * 0.2 + bonus[e]
+            )
+
+        pool = heapq.nsmallest(RERANK + limit, acc, key=lambda e: (-rough(e), e))
+
+        # stage 2: the words each concept accounts for, and the penalty for the rest
+        def final(e: int) -> float:
+            words = 0
+            for _weight, union, per_alt in concepts:
+                if e in union:
+                    words += max(len(a) for a, _, ids in per_alt if e in ids)
+            extra = max(0.0, length[e] - words)
+            penalty = min(EXTRA_PENALTY_CAP, EXTRA_WORD_PENALTY * extra)
+            return acc[e] / total * entry_credit[e] - penalty + bonus[e]
+
+        best: dict[int, float] = {}
+        for e in pool:
+            score = final(e)
+            d = owner[e]
+            if score > best.get(d, -1.0):
+                best[d] = score
+        ranked = sorted(best.items(), key=lambda x: (-x[1], x[0]))[:limit]
+        return [(d, max(0.0, round(score, 4))) for d, score in ranked]
