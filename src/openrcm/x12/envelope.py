@@ -7,7 +7,9 @@ API (reading)
   (control numbers that do not match, wrong SE01/GE01/IEA01 counts, missing headers or
   trailers, segments outside any transaction set, a malformed ISA); ``reader.interchanges``
   lists every `Interchange` met (with their `FunctionalGroup`s; a group's ``transactions``
-  is filled only when ``keep=True``).
+  is filled only when ``keep=True``). ``reader.events()`` is the lowest-memory way: it
+  yields ``(START, ts)``, then ``(SEGMENT, segment)`` for each body segment, then
+  ``(END, ts)``, and keeps no segment of a set (see `t837.iter_837` for a consumer).
 - `read_envelope(source) -> Document`: the whole input materialised: ``doc.interchanges`` →
   ``.groups`` → ``.transactions`` → ``.segments``; ``doc.findings``; ``doc.transactions``
   lists every transaction set in order.
@@ -42,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from openrcm.domain.finding import Finding, SegmentRef, Severity
 from openrcm.x12.errors import X12Error
@@ -51,6 +54,9 @@ ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 """The fixed widths of ISA01..ISA16."""
 
 ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+
+START, SEGMENT, END = "start", "segment", "end"
+"""The kinds of `EnvelopeReader.events()`."""
 
 
 @dataclass(slots=True, eq=False)
@@ -63,6 +69,7 @@ class TransactionSet:
     group: Segment | None = None
     interchange: Segment | None = None
     delimiters: Delimiters = Delimiters.DEFAULT
+    segment_count: int = 1  # ST..SE counted as read, even when `segments` is not kept
 
     @property
     def transaction_type(self) -> str:
@@ -194,6 +201,20 @@ class EnvelopeReader:
         self.segment_count = 0
 
     def __iter__(self) -> Iterator[TransactionSet]:
+        """Every transaction set, its `segments` filled, one at a time."""
+        for kind, value in self._walk(retain=True):
+            if kind is END:
+                yield value
+
+    def events(self) -> Iterator[tuple[str, Any]]:
+        """Lowest-memory reading: ``(START, ts)``, ``(SEGMENT, seg)`` per body segment, ``(END, ts)``.
+
+        The sets' ``segments`` lists are not filled (only ST, and SE at the end); a reader
+        consumes each body segment as it comes, so nothing of a set is kept after use.
+        """
+        return self._walk(retain=False)
+
+    def _walk(self, retain: bool) -> Iterator[tuple[str, Any]]:
         add = self.findings.append
         interchange: Interchange | None = None
         group: FunctionalGroup | None = None
@@ -203,20 +224,25 @@ class EnvelopeReader:
             last = seg
             sid = seg.elements[0]
             if ts is not None and sid not in ENVELOPE_IDS:
-                ts.segments.append(seg)
+                ts.segment_count += 1
+                if retain:
+                    ts.segments.append(seg)
+                else:
+                    yield SEGMENT, seg
                 continue
             if sid == "SE":
                 if ts is None:
                     add(_finding("X12-MISSING-HEADER", "SE without a matching ST", seg, "ST"))
                     continue
                 ts.segments.append(seg)
+                ts.segment_count += 1
                 ts.trailer = seg
                 self._check_set(ts)
                 if group is not None:
                     group.transaction_count += 1
                     if self.keep:
                         group.transactions.append(ts)
-                yield ts
+                yield END, ts
                 ts = None
             elif sid == "ST":
                 if ts is not None:
@@ -225,7 +251,7 @@ class EnvelopeReader:
                         group.transaction_count += 1
                         if self.keep:
                             group.transactions.append(ts)
-                    yield ts
+                    yield END, ts
                 if group is None:
                     add(
                         _finding(
@@ -239,6 +265,7 @@ class EnvelopeReader:
                     interchange=interchange.header if interchange else None,
                     delimiters=seg.delimiters,
                 )
+                yield START, ts
             elif sid == "GS":
                 if ts is not None:
                     self._unclosed_set(ts)
@@ -246,7 +273,7 @@ class EnvelopeReader:
                         group.transaction_count += 1
                         if self.keep:
                             group.transactions.append(ts)
-                    yield ts
+                    yield END, ts
                     ts = None
                 if group is not None:
                     add(
@@ -273,7 +300,7 @@ class EnvelopeReader:
                         group.transaction_count += 1
                         if self.keep:
                             group.transactions.append(ts)
-                    yield ts
+                    yield END, ts
                     ts = None
                 if group is None:
                     add(_finding("X12-MISSING-HEADER", "GE without a matching GS", seg, "GS"))
@@ -288,7 +315,7 @@ class EnvelopeReader:
                         group.transaction_count += 1
                         if self.keep:
                             group.transactions.append(ts)
-                    yield ts
+                    yield END, ts
                     ts = None
                 if group is not None:
                     add(
@@ -319,7 +346,7 @@ class EnvelopeReader:
                         group.transaction_count += 1
                         if self.keep:
                             group.transactions.append(ts)
-                    yield ts
+                    yield END, ts
                     ts = None
                 if group is not None:
                     add(
@@ -354,7 +381,7 @@ class EnvelopeReader:
                 group.transaction_count += 1
                 if self.keep:
                     group.transactions.append(ts)
-            yield ts
+            yield END, ts
         if group is not None:
             add(
                 _finding(
@@ -388,7 +415,7 @@ class EnvelopeReader:
     def _check_set(self, ts: TransactionSet) -> None:
         se = ts.trailer
         assert se is not None
-        counted = len(ts.segments)
+        counted = ts.segment_count
         declared = se.element(1)
         if declared != str(counted):
             self.findings.append(

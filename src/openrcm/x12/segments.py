@@ -41,6 +41,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9 !\"&'()+,\-./;?=%@\[\]_{}\\|<>#$]")
 _SPACES = re.compile(r" {2,}")
 
 
+@lru_cache(maxsize=8192)
 def x12_date(value: date) -> str:
     """CCYYMMDD."""
     return f"{value.year:04d}{value.month:02d}{value.day:02d}"
@@ -56,6 +57,7 @@ def x12_date_range(start: date, end: date) -> str:
     return f"{x12_date(start)}-{x12_date(end)}"
 
 
+@lru_cache(maxsize=65536)
 def x12_amount(value: Decimal | int) -> str:
     """An X12 R value: plain notation, no trailing zeros after the point, no lone point."""
     if isinstance(value, int):
@@ -134,17 +136,18 @@ class SegmentWriter:
     ) -> None:
         """Append one segment; trailing empty elements are dropped."""
         parts = [segment_id]
+        append = parts.append
         for value in elements:
-            if value is None:
-                parts.append("")
-            elif isinstance(value, str):
-                parts.append(value)
+            if value.__class__ is str:
+                append(value)  # type: ignore[arg-type]
+            elif value is None:
+                append("")
             else:
-                comps = ["" if c is None else c for c in value]
+                comps = ["" if c is None else c for c in value]  # type: ignore[union-attr]
                 while comps and not comps[-1]:
                     comps.pop()
-                parts.append(self.component.join(comps))
-        while len(parts) > 1 and not parts[-1]:
+                append(self.component.join(comps))
+        while not parts[-1] and len(parts) > 1:
             parts.pop()
         self.segments.append(self.element.join(parts))
 

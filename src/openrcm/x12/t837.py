@@ -75,6 +75,8 @@ from openrcm.domain.party import (
     Sex,
 )
 from openrcm.x12.envelope import (
+    SEGMENT,
+    START,
     EnvelopeReader,
     InterchangeHeader,
     TransactionBody,
@@ -92,7 +94,7 @@ from openrcm.x12.segments import (
     x12_decimal,
     x12_text,
 )
-from openrcm.x12.tokenizer import Delimiters, _Readable
+from openrcm.x12.tokenizer import Delimiters, Segment, _Readable
 
 MAX_CLAIMS_PER_SET = 5000  # the guides recommend at most 5000 CLM per transaction set
 
@@ -598,25 +600,28 @@ def _write_line_adjudications(w: SegmentWriter, line: ServiceLine, layout: Layou
 
 
 def _write_service_date(w: SegmentWriter, line: ServiceLine) -> None:
+    e = w.element
     if line.service_date_end is not None:
-        w.add("DTP", "472", "RD8", x12_date_range(line.service_date, line.service_date_end))
+        w.segments.append(
+            f"DTP{e}472{e}RD8{e}{x12_date_range(line.service_date, line.service_date_end)}"
+        )
     else:
-        w.add("DTP", "472", "D8", x12_date(line.service_date))
+        w.segments.append(f"DTP{e}472{e}D8{e}{x12_date(line.service_date)}")
 
 
 def _write_lines(w: SegmentWriter, claim: Claim, layout: Layout) -> None:
+    e, c = w.element, w.component
+    out = w.segments
     for line in claim.lines:
-        w.add("LX", str(line.number))
+        out.append(f"LX{e}{line.number}")
         if layout is PROFESSIONAL:
-            w.add(
-                "SV1",
-                (line.procedure_qualifier, line.procedure, *line.modifiers),
-                x12_amount(line.charge_amount),
-                line.unit_basis,
-                x12_decimal(line.units),
-                line.place_of_service,
-                None,
-                tuple(str(p) for p in line.diagnosis_pointers),
+            # the hottest segment of an 837P, built directly (SegmentWriter.add is the general path)
+            procedure = c.join((line.procedure_qualifier, line.procedure, *line.modifiers))
+            pointers = c.join(map(str, line.diagnosis_pointers))
+            pos = line.place_of_service or ""
+            out.append(
+                f"SV1{e}{procedure}{e}{x12_amount(line.charge_amount)}{e}{line.unit_basis}{e}"
+                f"{x12_decimal(line.units)}{e}{pos}{e}{e}{pointers}"
             )
         else:
             procedure = (
@@ -1012,7 +1017,7 @@ class _Reader837:
             )
         )
 
-    def claims(self) -> Iterator[Claim]:
+    def claims(self, body: Iterable[Segment]) -> Iterator[Claim]:
         ts = self.ts
         base = ts.header.index - 1
         claim: _ClaimDraft | None = None
@@ -1022,7 +1027,7 @@ class _Reader837:
         line: _LineDraft | None = None
         svd: tuple[list[str], list[list[str]], str] | None = None
         provider_codes = {nm101 for nm101, _a, _l, _p in self.layout.providers}
-        for seg in ts.body:
+        for seg in body:
             e = seg.elements
             sid = e[0]
             if sid == "HL":
@@ -1599,18 +1604,33 @@ def iter_837(
     findings: list[Finding] | None = None,
     accept: Callable[[TransactionSet], bool] | None = None,
 ) -> Iterator[Claim]:
-    """Stream the claims of every 837 set in `source` matching `layout`; findings appended to `findings`."""
+    """Stream the claims of every 837 set in `source` matching `layout`, one claim at a time.
+
+    Findings are appended to `findings`. Nothing of a set is kept once its claims are out.
+    """
     sink: list[Finding] = findings if findings is not None else []
     reader = EnvelopeReader(source)
+    events = reader.events()
     count = 0
-    for ts in reader:
+
+    def body() -> Iterator[Segment]:
+        for kind, value in events:
+            if kind is SEGMENT:
+                yield value  # type: ignore[misc]
+            else:
+                return
+
+    for kind, value in events:
+        if kind is not START:
+            continue
+        ts: TransactionSet = value  # type: ignore[assignment]
+        segments = body()
+        if ts.transaction_type == "837" and (accept is None or accept(ts)):
+            yield from _Reader837(ts, layout, sink).claims(segments)
+        for _ in segments:
+            pass
         sink.extend(reader.findings[count:])
         count = len(reader.findings)
-        if ts.transaction_type != "837":
-            continue
-        if accept is not None and not accept(ts):
-            continue
-        yield from _Reader837(ts, layout, sink).claims()
     sink.extend(reader.findings[count:])
 
 
