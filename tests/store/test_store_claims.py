@@ -237,3 +237,21 @@ def test_key_columns_hold_exact_decimals_for_queries(
         practice.payer.id,
         practice.patient.id,
     )
+
+
+def test_two_units_of_work_cannot_both_move_the_same_claim(
+    uow_factory: UowFactory, tenant: Tenant, practice, stored: None
+) -> None:
+    """A 277CA rejection read before an acceptance was committed must not overwrite it."""
+    claim = practice.claim("NFP25-000701", status=S.SUBMITTED)
+    _add(uow_factory, tenant, claim)
+    with uow_factory(tenant) as late:
+        seen = late.claims.get(claim.id)
+        assert seen is not None
+        with uow_factory(tenant) as early:
+            early.claims.set_status(claim, S.ACCEPTED, "277CA accepted")
+            early.commit()
+        with pytest.raises(Conflict):
+            late.claims.set_status(seen, S.REJECTED, "277CA rejected, read too early")
+    with uow_factory(tenant) as uow:
+        assert [h.to_status for h in uow.claims.history(claim.id)] == [S.SUBMITTED, S.ACCEPTED]

@@ -6,7 +6,9 @@ write, so the unit of work must be left (and is rolled back) before anything els
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+SQLITE_BUSY_SNAPSHOT = 517  # a write from a read snapshot another connection has since changed
 
 
 class StoreError(Exception):
@@ -26,7 +28,8 @@ class MissingReference(StoreError, ValueError):
 
 
 class Conflict(StoreError):
-    """The row changed since it was read: a claim's status on file is not the one given."""
+    """The data changed since it was read: a claim's status on file is not the one given, or
+    another unit of work committed a change first. Start again from a fresh read."""
 
 
 def refused_write(error: IntegrityError, what: str) -> StoreError:
@@ -39,3 +42,12 @@ def refused_write(error: IntegrityError, what: str) -> StoreError:
     if sqlstate in {"23505", "23000"} or "unique" in text:
         return Duplicate(f"{what} already exists in this tenant")
     return StoreError(f"the database refused to store {what}")
+
+
+def lost_race(error: DBAPIError) -> bool:
+    """True when the database refused a write because another transaction changed the data
+    this one had read: SQLite's busy snapshot in WAL mode, PostgreSQL's serialization failure."""
+    original = error.orig
+    return getattr(original, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT or getattr(
+        original, "sqlstate", None
+    ) in {"40001", "40P01"}

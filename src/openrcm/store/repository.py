@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from openrcm.domain.base import Record
-from openrcm.store.errors import NotFound, refused_write
+from openrcm.store.errors import Conflict, NotFound, lost_race, refused_write
 from openrcm.store.tables import Base
 
 R = TypeVar("R", bound=Record)
@@ -38,12 +38,20 @@ class TenantScoped:
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[None]:
-        """Flush what was written, turning the database's refusals into store errors."""
+        """Flush what was written, turning the database's refusals into store errors.
+
+        `Duplicate` and `MissingReference` for integrity errors; `Conflict` when another unit
+        of work committed a change to what this one read (SQLite refuses the write).
+        """
         try:
             yield
             self.session.flush()
         except IntegrityError as error:
             raise refused_write(error, what) from error
+        except DBAPIError as error:
+            if lost_race(error):
+                raise Conflict(f"{what} changed in another unit of work; read it again") from error
+            raise
 
 
 class SqlRepository(TenantScoped, Generic[R, RowT]):

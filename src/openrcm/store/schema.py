@@ -9,19 +9,33 @@ never with `create_all`.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, MetaData
 from sqlalchemy.engine import URL
 
 from openrcm.store.database import engine as make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FILE_TEMPLATE = "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s"
+
+
+def table_metadata() -> MetaData:
+    """Every table openrcm declares: imports each `openrcm.store` module so that tables
+    declared beside their repositories (`ledger_tables`) join `tables.Base.metadata`."""
+    import openrcm.store as package
+    from openrcm.store.tables import Base
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name != "migrations" and not module.name.startswith("_"):
+            importlib.import_module(f"{package.__name__}.{module.name}")
+    return Base.metadata
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

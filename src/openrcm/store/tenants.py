@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from openrcm.domain.party import Tenant
-from openrcm.store.errors import NotFound, refused_write
+from openrcm.store.errors import Conflict, NotFound, lost_race, refused_write
 from openrcm.store.tables import TenantRow
 
 
@@ -33,6 +33,10 @@ class SqlTenantRepository:
             self.session.flush()
         except IntegrityError as error:
             raise refused_write(error, what) from error
+        except DBAPIError as error:
+            if lost_race(error):
+                raise Conflict(f"{what} changed in another unit of work; read it again") from error
+            raise
 
     def add(self, tenant: Tenant) -> Tenant:
         """Store a new tenant; `Duplicate` when its id is taken."""

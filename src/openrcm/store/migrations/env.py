@@ -12,9 +12,9 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-from openrcm.store.tables import Base
+from openrcm.store.schema import table_metadata
 
-target_metadata = Base.metadata
+target_metadata = table_metadata()
 
 
 def _run(connection: Connection) -> None:
