@@ -6,7 +6,8 @@ concurrent runs never collide. So does any test that takes `migrated_database_ur
 fixture built on it (`db_engine`, `session_factory`, `add_tenant`, `tenant`, `other_tenant`,
 `uow_factory`, `uow`): it gets an empty database at the newest schema, a copy of a SQLite
 file migrated once per run, or this test process's own migrated PostgreSQL schema (uniquely
-named, dropped at the end of the run), emptied before each test.
+named, dropped at the end of the run), emptied before each test. `practice` is a realistic
+set of parties (`Practice.store(uow)` adds them) and `practice.claim(CLM01, ...)` builds claims.
 
 PostgreSQL is `OPENRCM_TEST_PG_URL` when set, else 127.0.0.1:5432, database `test`, trust
 auth, as user `postgres` (or the login user). When it cannot be reached the PostgreSQL half
