@@ -104,6 +104,7 @@ class ClaimPayment(Record):
     crossover_payer_name: str | None = None  # NM1*TT: the claim was forwarded to this payer
     crossover_payer_id: str | None = None
     corrected_priority_payer_name: str | None = None  # NM1*PR
+    corrected_priority_payer_id: str | None = None  # NM1*PR09
     statement_from: date | None = None  # DTM*232
     statement_to: date | None = None  # DTM*233
     received_date: date | None = None  # DTM*050
