@@ -33,7 +33,9 @@ def synth(
     ] = 0.25,
     dirty_share: Annotated[
         float,
-        typer.Option("--dirty-share", help="Share of claims given one deliberate defect (0: none)."),
+        typer.Option(
+            "--dirty-share", help="Share of claims given one deliberate defect (0: none)."
+        ),
     ] = 0.0,
     no_x12: Annotated[bool, typer.Option("--no-x12", help="Skip claims.837p.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,

@@ -391,10 +391,9 @@ def shave(visit: Visit) -> None:
 
 def annual_gyn(visit: Visit) -> None:
     exam = visit.add_dx("Z01419")
-    if visit.patient.medicare:
-        screening = visit.add_dx("Z124")
-        visit.line("G0101", ptr=(exam, screening))
-        visit.line("Q0091", ptr=(screening, exam))
+    if visit.patient.medicare:  # Z12.4 is Excludes1 with the exam: one code serves both
+        visit.line("G0101", ptr=exam)
+        visit.line("Q0091", ptr=exam)
     else:
         visit.line(_preventive_code(visit), ptr=exam)
 
@@ -583,7 +582,10 @@ def therapy_month(visit: Visit) -> None:
     """A month of therapy on one claim: one line per code per session, the long tail."""
     visit.needs_referring = True
     pointers = _therapy_dx(visit)
-    sessions = visit.rng.choices(range(4, 15), (6, 8, 10, 12, 14, 12, 10, 9, 8, 6, 5))[0]
+    # Four to twenty sessions; past 50 lines a biller splits the month (837P: 50 lines a claim).
+    sessions = visit.rng.choices(
+        range(4, 21), (6, 8, 10, 12, 14, 12, 10, 9, 8, 6, 5, 4, 3, 3, 2, 2, 2)
+    )[0]
     day = visit.day
     for _ in range(sessions):
         _session(visit, pointers, day)

@@ -3,7 +3,7 @@
 Scenarios (`scenarios.py`) fill a `Visit` the way a coder would: diagnoses first, each line
 pointing at the diagnoses that justify it, modifiers where the procedure needs them. The
 visit keeps the coding consistent on its own: no two codes of one ICD-10-CM category
-(except Z codes), no essential hypertension beside hypertensive heart disease, at most 12
+(except Z codes), no pair an ICD-10-CM Excludes1 note forbids (`EXCLUDES1`), at most 12
 diagnoses and 4 pointers a line, and modifier 25 on an office visit billed with a minor
 procedure on the same day.
 """
@@ -74,7 +74,15 @@ PROCEDURES_BUNDLING_EM = frozenset(
 """Procedures with an NCCI PTP edit (modifier indicator 1) against a same-day office visit:
 the visit is billable only with modifier 25 (NCCI practitioner edits, 2024-07-01)."""
 
-CONFLICTS = {"I110": frozenset({"I10"}), "I10": frozenset({"I110"})}
+EXCLUDES1 = (
+    ("I10", "I11"),  # essential hypertension beside hypertensive heart disease
+    ("J30", "J45909"),  # allergic rhinitis with asthma is coded as asthma
+    ("Z01419", "Z124"),  # a Pap smear within a gynaecological exam is the exam
+    ("R5383", "F33"),  # fatigue due to recurrent depression
+    ("R635", "E66"),  # weight gain beside obesity
+    ("N8320", "E282"),  # an ovarian cyst beside polycystic ovary syndrome
+)
+"""ICD-10-CM Excludes1 pairs (by code prefix) the code lists could otherwise combine."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,16 +125,23 @@ class Visit:
     needs_prior_auth: bool = False
     g2211: bool = False
     _categories: set[str] = field(default_factory=set)
-    _blocked: set[str] = field(default_factory=set)
 
     # diagnoses -----------------------------------------------------------------------
 
     def accepts(self, code: str) -> bool:
         if code in self.diagnoses:
             return True
-        if len(self.diagnoses) >= MAX_DIAGNOSES or code in self._blocked:
+        if len(self.diagnoses) >= MAX_DIAGNOSES:
             return False
-        return code[0] == "Z" or code[:3] not in self._categories
+        if code[0] != "Z" and code[:3] in self._categories:
+            return False
+        for first, second in EXCLUDES1:
+            if code.startswith(first):
+                if any(d.startswith(second) for d in self.diagnoses):
+                    return False
+            elif code.startswith(second) and any(d.startswith(first) for d in self.diagnoses):
+                return False
+        return True
 
     def add_dx(self, code: str) -> int:
         """Add a diagnosis (undotted); its pointer (1-12), or 0 when it cannot be added."""
@@ -137,7 +152,6 @@ class Visit:
         self.diagnoses.append(code)
         if code[0] != "Z":
             self._categories.add(code[:3])
-        self._blocked |= CONFLICTS.get(code, frozenset())
         return len(self.diagnoses)
 
     def pick(self, candidates: Sequence[Dx]) -> int:
