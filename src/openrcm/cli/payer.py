@@ -29,6 +29,11 @@ def _run(file: Path, plans: Path | None, received: str | None, payment: str | No
         book = load_payer_book(plans or default_plans_dir())
         schedules = [load_medicare_pfs(find_data_dir() / "cms" / "pfs2025")]
         text = file.read_text(encoding="utf-8")
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the fee schedule lives as long as the command: keep it out of GC passes
+    with input_errors():
         return adjudicate_837(
             text, book, schedules, received_date=received_date, payment_date=payment_date
         )

@@ -16,12 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True, slots=True)
-class AccumulatorKey:
+class AccumulatorKey(NamedTuple):
     """Whose bucket: a member or a family, in one plan, plan year and network tier."""
 
     holder: str  # "member:<id>" or "family:<id>"

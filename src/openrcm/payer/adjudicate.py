@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from openrcm.domain.claim import Adjustment, Claim, ClaimKind, ServiceLine
 from openrcm.domain.finding import Finding, Severity
@@ -137,6 +137,7 @@ class Adjudicator:
         self._plans = dict(book.plan_index)
         self._members = dict(book.member_index)
         self._price_cache: dict[tuple[Any, ...], Any] = {}
+        self._categories: dict[tuple[str, str, str], ServiceCategory] = {}
 
     # ------------------------------------------------------------------ entry point
 
@@ -352,7 +353,10 @@ class Adjudicator:
     ) -> _Line:
         provider = line.rendering_provider or claim.rendering_provider or claim.billing_provider
         pos = line.place_of_service or claim.place_of_service or _institutional_pos(claim)
-        category = plan.category_for(line.procedure, pos)
+        key = (plan.id, line.procedure, pos)
+        category = self._categories.get(key)
+        if category is None:
+            category = self._categories[key] = plan.category_for(line.procedure, pos)
         in_network = payer.in_network(provider.npi) or category.network_exempt
         return _Line(line, category, in_network, provider.npi, pos)
 
@@ -612,7 +616,8 @@ class Adjudicator:
         paid = sum((s.paid_amount for s in services), ZERO)
         patient = sum((s.adjusted("PR") for s in services), ZERO)
         rendering = claim.rendering_provider.npi if claim.rendering_provider else None
-        return ClaimPayment.model_construct(
+        return _trusted(
+            ClaimPayment,
             patient_control_number=claim.patient_control_number,
             status=status,
             charge_amount=claim.total_charge_amount,
@@ -712,6 +717,25 @@ class Adjudicator:
         )
 
 
+_R = TypeVar("_R")
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _trusted(cls: type[_R], **values: Any) -> _R:
+    """A frozen record from values this module built and checked itself, giving every field.
+
+    The same record `cls(**values)` would build, without pydantic validating it again: the
+    engine builds thousands of these a second.
+    """
+    record = _new(cls)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", set(values))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
+
+
 def _party(
     name: str,
     identifier: str,
@@ -721,7 +745,8 @@ def _party(
     contact_name: str | None = None,
     contact_phone: str | None = None,
 ) -> Party:
-    return Party.model_construct(
+    return _trusted(
+        Party,
         name=name,
         identifier=identifier,
         identifier_qualifier=qualifier,
@@ -867,7 +892,7 @@ def _service(item: _Line) -> ServicePayment:
         if amount:
             merged[(group, carc)] = merged.get((group, carc), ZERO) + amount
     adjustments = tuple(
-        Adjustment.model_construct(group=group, reason=carc, amount=amount, quantity=None)
+        _trusted(Adjustment, group=group, reason=carc, amount=amount, quantity=None)
         for (group, carc), amount in merged.items()
     )
     total = sum((a.amount for a in adjustments), ZERO)
@@ -875,7 +900,8 @@ def _service(item: _Line) -> ServicePayment:
         raise AssertionError(
             f"line {line.number} does not balance: charge {line.charge_amount}, paid {item.paid}, adjustments {total}"
         )
-    return ServicePayment.model_construct(
+    return _trusted(
+        ServicePayment,
         procedure=line.procedure,
         procedure_qualifier=line.procedure_qualifier,
         modifiers=line.modifiers,

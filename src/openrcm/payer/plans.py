@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from openrcm.domain.base import Record
 from openrcm.domain.money import Money
@@ -26,9 +27,6 @@ class CodeSet(Record):
 
     codes: tuple[str, ...] = ()
 
-    _exact: frozenset[str] = PrivateAttr(default=frozenset())
-    _ranges: tuple[tuple[str, str], ...] = PrivateAttr(default=())
-
     @model_validator(mode="before")
     @classmethod
     def _from_list(cls, data: Any) -> Any:
@@ -38,7 +36,13 @@ class CodeSet(Record):
             return {"codes": (data,)}
         return data
 
-    def model_post_init(self, context: Any, /) -> None:
+    @model_validator(mode="after")
+    def _ranges_are_valid(self) -> CodeSet:
+        self._index  # noqa: B018 - builds the index once, refusing bad ranges early
+        return self
+
+    @cached_property
+    def _index(self) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
         exact: set[str] = set()
         ranges: list[tuple[str, str]] = []
         for item in self.codes:
@@ -50,15 +54,15 @@ class CodeSet(Record):
                 ranges.append((low, high))
             elif text:
                 exact.add(text)
-        self._exact = frozenset(exact)
-        self._ranges = tuple(ranges)
+        return frozenset(exact), tuple(ranges)
 
     def __contains__(self, code: object) -> bool:
         if not isinstance(code, str):
             return False
-        if code in self._exact:
+        exact, ranges = self._index
+        if code in exact:
             return True
-        return any(len(code) == len(low) and low <= code <= high for low, high in self._ranges)
+        return any(len(code) == len(low) and low <= code <= high for low, high in ranges)
 
     def __bool__(self) -> bool:
         return bool(self.codes)

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, model_validator
 
 from openrcm.domain.base import Record
 from openrcm.domain.money import Money
@@ -59,8 +60,6 @@ class ContractTerm(Record):
     locality: str | None = None  # a fixed MAC-LOCALITY; else from the provider's ZIP
     nearest_medicare_year: bool = True  # price dates outside the loaded PFS years with the nearest
 
-    _fee_index: dict[str, Decimal] = PrivateAttr(default_factory=dict)
-
     @model_validator(mode="before")
     @classmethod
     def _fees_from_mapping(cls, data: Any) -> Any:
@@ -76,8 +75,9 @@ class ContractTerm(Record):
             raise ValueError("a contract term ends before it starts")
         return self
 
-    def model_post_init(self, context: Any, /) -> None:
-        self._fee_index.update((code.upper(), amount) for code, amount in self.fees)
+    @cached_property
+    def _fee_index(self) -> dict[str, Decimal]:
+        return {code.upper(): amount for code, amount in self.fees}
 
     def covers(self, day: date) -> bool:
         return self.effective_date <= day and (
@@ -178,15 +178,8 @@ def price_lines(
             continue
         priced_on = line.service_date if exact else _same_day_in(schedule.year, line.service_date)
         where = term.locality or locality
-        key = (
-            schedule.year,
-            line.code,
-            line.modifiers,
-            line.units,
-            where,
-            line.place_of_service,
-            priced_on,
-        )
+        # a schedule prices the same way all year, so the date is not part of the key
+        key = (schedule.year, line.code, line.modifiers, line.units, where, line.place_of_service)
         price = cache.get(key) if cache is not None else None
         if price is None:
             price = schedule.price(

@@ -106,7 +106,10 @@ def _surgery(pfs: MedicarePfs, lines: list[SameDayLine], prices: dict[int, PfsPr
     units: list[tuple[Decimal, int, list[tuple[int, Decimal]], str]] = []
     # (rank amount, first line number, parts [(line, amount)], indicator)
     families: dict[str, list[SameDayLine]] = defaultdict(list)
-    bases = {g.price.row.endoscopic_base for g in lines if g.price.row and _indicator(g) == "3"}
+    bases: set[str] = set()
+    for g in lines:
+        if g.price.row is not None and g.price.row.multiple_procedure == "3":
+            bases.add(g.price.row.endoscopic_base)
     singles: list[SameDayLine] = []
     for line in lines:
         row = line.price.row
