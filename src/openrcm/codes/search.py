@@ -26,15 +26,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from openrcm.codes.synonyms import SYNONYM_GROUPS
-from openrcm.codes.text import WEAK, WEAK_WEIGHT, stems
+from openrcm.codes.text import NEGATIONS, WEAK_WEIGHT, analyse_title, stems
 
 SYNONYM_CREDIT = 0.95  # a concept matched through the synonym table, not the query's words
 EXTRA_WORD_PENALTY = 0.025  # per entry word the query did not ask for
 EXTRA_PENALTY_CAP = 0.3
+FULL_MATCH_BONUS = 0.03  # every query concept found and no specific entry word left over
 ACCUMULATE_BUDGET = 20000  # postings walked before rarer concepts only filter
 RERANK = 80
 
 Alternative = tuple[str, ...]
+# one query concept resolved: weight, entries matching it, (alternative, credit, entries), asked absent
+Matched = tuple[float, frozenset[int], list[tuple[Alternative, float, frozenset[int]]], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ class Concept:
 
     words: Alternative  # the query's own stems
     alternatives: tuple[Alternative, ...]
+    negated: bool = False  # asked for as absent: "without complications", "no abnormal findings"
 
 
 def _pack(ids: Iterable[int]) -> bytes:
@@ -84,18 +88,19 @@ class SynonymTable:
         self.longest = max((len(k) for k in self.table), default=1)
 
     def concepts(self, query: str) -> list[Concept]:
-        seq = stems(query)
+        negated = analyse_title(query)[1]
+        seq = [s for s in stems(query) if s not in NEGATIONS]
         out: list[Concept] = []
         i = 0
         while i < len(seq):
             for length in range(min(self.longest, len(seq) - i), 0, -1):
                 key = tuple(seq[i : i + length])
                 if key in self.table:
-                    out.append(Concept(key, tuple({key, *self.table[key]})))
+                    out.append(Concept(key, tuple({key, *self.table[key]}), key[0] in negated))
                     i += length
                     break
             else:
-                out.append(Concept((seq[i],), ((seq[i],),)))
+                out.append(Concept((seq[i],), ((seq[i],),), seq[i] in negated))
                 i += 1
         return out
 
@@ -115,6 +120,10 @@ class SearchIndex:
 
     def __init__(self, data: dict[str, Any], synonyms: SynonymTable | None = None) -> None:
         self._postings_raw: dict[str, bytes] = data["postings"]
+        self._weak_raw: dict[str, bytes] = data["weak"]
+        self._weak_sets: dict[str, frozenset[int]] = {}
+        self._negated_raw: dict[str, bytes] = data["negated"]
+        self._negated_sets: dict[str, frozenset[int]] = {}
         self._owner = array("i")
         self._owner.frombytes(data["owner"])
         self._length = array("f")
@@ -143,18 +152,26 @@ class SearchIndex:
     def build_data(entries: Sequence[SearchEntry]) -> dict[str, Any]:
         """Plain values for `marshal`: the cache format."""
         postings: dict[str, list[int]] = {}
+        weak: dict[str, list[int]] = {}
+        negated: dict[str, list[int]] = {}
         owner, length, credit, bonus = array("i"), array("f"), array("f"), array("f")
         for entry_id, entry in enumerate(entries):
-            text_stems = set(stems(entry.text))
-            length.append(sum(WEAK_WEIGHT if s in WEAK else 1.0 for s in text_stems))
-            text_stems.update(stems(entry.extension))
-            for s in text_stems:
+            weights, negations = analyse_title(entry.text)
+            length.append(sum(weights.values()))
+            for s in negations:
+                negated.setdefault(s, []).append(entry_id)
+            for s, w in weights.items():
+                if w < 1.0:
+                    weak.setdefault(s, []).append(entry_id)
+            for s in set(weights) | set(stems(entry.extension)):
                 postings.setdefault(s, []).append(entry_id)
             owner.append(entry.owner)
             credit.append(entry.credit)
             bonus.append(entry.bonus)
         return {
             "postings": {s: _pack(ids) for s, ids in postings.items()},
+            "weak": {s: _pack(ids) for s, ids in weak.items()},
+            "negated": {s: _pack(ids) for s, ids in negated.items()},
             "owner": owner.tobytes(),
             "length": length.tobytes(),
             "credit": credit.tobytes(),
@@ -169,6 +186,22 @@ class SearchIndex:
             found = frozenset(_unpack(raw)) if raw else frozenset()
             self._sets[stem] = found
         return found
+
+    @staticmethod
+    def _lazy(raw: dict[str, bytes], sets: dict[str, frozenset[int]], stem: str) -> frozenset[int]:
+        found = sets.get(stem)
+        if found is None:
+            blob = raw.get(stem)
+            found = frozenset(_unpack(blob)) if blob else frozenset()
+            sets[stem] = found
+        return found
+
+    def _weight(self, stem: str, entry: int) -> float:
+        """How much a stem of an entry specifies: WEAK_WEIGHT for a nonessential word."""
+        return WEAK_WEIGHT if entry in self._lazy(self._weak_raw, self._weak_sets, stem) else 1.0
+
+    def _negated(self, stem: str, entry: int) -> bool:
+        return entry in self._lazy(self._negated_raw, self._negated_sets, stem)
 
     def _vocabulary(self) -> list[str]:
         if self._vocab is None:
@@ -199,8 +232,9 @@ class SearchIndex:
             credit = 1.0 if alternative == concept.words else SYNONYM_CREDIT
             if all(s in self._postings_raw for s in alternative):
                 resolved.append((alternative, credit))
-            elif len(alternative) == 1:
-                resolved.extend(((s,), credit) for s in self._expand_unknown(alternative[0]))
+        if not resolved and len(concept.words) == 1:
+            # a word neither the index nor the synonym table knows: try it as a prefix
+            resolved = [((s,), SYNONYM_CREDIT) for s in self._expand_unknown(concept.words[0])]
         return resolved
 
     def _match(self, alternative: Alternative) -> frozenset[int]:
@@ -215,23 +249,21 @@ class SearchIndex:
         """The best `limit` documents for a query, as (document id, score), best first."""
         if limit <= 0:
             return []
-        concepts: list[
-            tuple[float, frozenset[int], list[tuple[Alternative, float, frozenset[int]]]]
-        ] = []
+        concepts: list[Matched] = []
         for concept in self.synonyms.concepts(query):
             per_alt = [(a, c, self._match(a)) for a, c in self._resolve(concept)]
             union: frozenset[int] = frozenset().union(*(ids for _, _, ids in per_alt))
             weight = math.log(1.0 + self.n_entries / (1.0 + len(union)))
-            concepts.append((weight, union, per_alt))
+            concepts.append((weight, union, per_alt, concept.negated))
         if not concepts:
             return []
-        total = sum(weight for weight, _, _ in concepts)
+        total = sum(c[0] for c in concepts)
 
         # stage 1: weighted concept coverage, walking the rarer concepts' postings
         acc: dict[int, float] = {}
         walked = 0
         owner = self._owner
-        for weight, union, per_alt in sorted(concepts, key=lambda c: len(c[1])):
+        for weight, union, per_alt, _absent in sorted(concepts, key=lambda c: len(c[1])):
             if not union:
                 continue
             if not acc or walked + len(union) <= ACCUMULATE_BUDGET:
@@ -256,21 +288,37 @@ class SearchIndex:
 
         pool = heapq.nsmallest(RERANK + limit, acc, key=lambda e: (-rough(e), e))
 
-        # stage 2: the words each concept accounts for, and the penalty for the rest
+        # stage 2: exact coverage (a negated word answers nothing), words accounted for,
+        # the penalty for the rest, and a bonus when query and entry match completely
         def final(e: int) -> float:
-            words = 0
-            for _weight, union, per_alt in concepts:
-                if e in union:
-                    words += max(len(a) for a, _, ids in per_alt if e in ids)
+            covered = 0.0
+            words = 0.0
+            satisfied = 0
+            for weight, union, per_alt, asked_absent in concepts:
+                if e not in union:
+                    continue
+                best: tuple[float, float] | None = None
+                for alternative, credit, ids in per_alt:
+                    # "aura" is not answered by "without aura", nor "no findings" by "with findings"
+                    absent = any(self._negated(s, e) for s in alternative)
+                    if e in ids and absent == asked_absent:
+                        found = (credit, sum(self._weight(s, e) for s in alternative))
+                        if best is None or found > best:
+                            best = found
+                if best is not None:
+                    covered += weight * best[0]
+                    words += best[1]
+                    satisfied += 1
             extra = max(0.0, length[e] - words)
             penalty = min(EXTRA_PENALTY_CAP, EXTRA_WORD_PENALTY * extra)
-            return acc[e] / total * entry_credit[e] - penalty + bonus[e]
+            exact = FULL_MATCH_BONUS if satisfied == len(concepts) and extra <= 0.5 else 0.0
+            return covered / total * entry_credit[e] - penalty + bonus[e] + exact
 
-        best: dict[int, float] = {}
+        by_owner: dict[int, float] = {}
         for e in pool:
             score = final(e)
             d = owner[e]
-            if score > best.get(d, -1.0):
-                best[d] = score
-        ranked = sorted(best.items(), key=lambda x: (-x[1], x[0]))[:limit]
+            if score > by_owner.get(d, -1.0):
+                by_owner[d] = score
+        ranked = sorted(by_owner.items(), key=lambda x: (-x[1], x[0]))[:limit]
         return [(d, max(0.0, round(score, 4))) for d, score in ranked]
