@@ -3,6 +3,7 @@ patched per case, and small fakes of the code sets beside real NCCI files in CMS
 
 from __future__ import annotations
 
+import atexit
 import copy
 from datetime import date
 from decimal import Decimal
@@ -278,8 +279,20 @@ class FakeFeeSchedule:
         "73630": "3",
     }
 
+    GLOBAL: ClassVar[dict[str, str]] = {
+        "20610": "000",
+        "11042": "000",
+        "99213": "XXX",
+        "51798": "XXX",
+        "17000": "010",
+        "27447": "090",
+    }
+
     def pctc(self, code: str) -> str | None:
         return self.PCTC.get(code)
+
+    def global_days(self, code: str) -> str | None:
+        return self.GLOBAL.get(code)
 
     def bilateral(self, code: str) -> str | None:
         return self.BILATERAL.get(code)
@@ -317,6 +330,7 @@ def context(**changes: Any) -> ScrubContext:
     global _EDITOR
     if _EDITOR is None:
         _EDITOR = MedicareCodeEditor()
+        atexit.register(_EDITOR.close)
     values: dict[str, Any] = {
         "as_of": AS_OF,
         "diagnoses": FakeDiagnosisCodes(),

@@ -100,7 +100,7 @@ def test_a_file_in_neither_layout_is_refused_naming_the_file(tmp_path: Path) -> 
 
 def test_cms_mue_csv_layout_reads_the_adjudication_indicator_digit() -> None:
     table = read_mue(DATA / "mue_practitioner_cms_layout.csv")
-    assert len(table) == 9
+    assert len(table) == 10
     edit = table.get("11042")
     assert edit is not None and (edit.value, edit.adjudication_indicator) == (1, "2")
     a0425 = table.get("A0425")

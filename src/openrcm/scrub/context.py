@@ -74,6 +74,10 @@ class FeeScheduleIndicators(Protocol):
         """Bilateral surgery indicator: 0/2/9 modifier 50 not appropriate, 1 and 3 allowed."""
         ...
 
+    def global_days(self, code: str) -> str | None:
+        """Global surgery period: 000, 010, 090, or XXX/YYY/ZZZ/MMM when none applies."""
+        ...
+
 
 class AgeSexEditor(Protocol):
     """The Medicare Code Editor's age and sex edits for one diagnosis."""

@@ -29,6 +29,19 @@ MBI_PATTERN = (
 """MBI: Medicare Beneficiary Identifier, 11 characters (no S, L, O, I, B or Z)."""
 
 
+PRIMARY_CARE_TAXONOMIES = (
+    "207Q00000X",  # family medicine
+    "207R00000X",  # internal medicine
+    "208000000X",  # pediatrics
+    "208D00000X",  # general practice
+    "363LF0000X",  # nurse practitioner, family
+    "363LP0200X",  # nurse practitioner, pediatrics
+    "363LA2200X",  # nurse practitioner, adult health
+    "207V00000X",  # obstetrics and gynecology (direct access in most states)
+)
+"""NUCC taxonomies of the clinicians an HMO member sees without a referral."""
+
+
 class CodeList(Record):
     """Codes and inclusive ranges of same-length codes: `["70551", "70540-70559", "J1745"]`."""
 
@@ -76,6 +89,7 @@ class PayerRules(Record):
     frequency_codes: tuple[str, ...] = ("1", "7", "8")
     prior_authorization: CodeList = CodeList()
     referral_required: bool = False
+    referral_exempt_taxonomies: tuple[str, ...] = PRIMARY_CARE_TAXONOMIES
     member_id_pattern: str | None = None
     taxonomy_required: bool = False
     ndc_required: bool = False
@@ -101,7 +115,9 @@ class PayerRules(Record):
                 ) from None
         return value
 
-    @field_validator("claim_filing_indicators", "frequency_codes", mode="before")
+    @field_validator(
+        "claim_filing_indicators", "frequency_codes", "referral_exempt_taxonomies", mode="before"
+    )
     @classmethod
     def _strings(cls, value: object) -> object:
         if isinstance(value, list | tuple):

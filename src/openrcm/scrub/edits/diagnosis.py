@@ -5,6 +5,7 @@ Code Editor age and sex conflicts, unspecified codes, and diagnosis pointers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 from openrcm.domain import Claim, ClaimKind, Finding, Severity
 from openrcm.scrub.context import ScrubContext
@@ -137,22 +138,52 @@ def icd_age_conflict(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     yield from _mce(claim, ctx, "AGE")
 
 
+MCE_SEX_EDIT_REMOVED = date(2024, 10, 1)
+_MEDICARE = frozenset({"MA", "MB"})
+
+
 @edit(
     "ICD-SEX-CONFLICT",
     Severity.ERROR,
-    description="No diagnosis conflicts with the patient's sex.",
-    source="CMS Medicare Code Editor (MCE) sex conflict edit",
+    description="No diagnosis conflicts with the patient's sex (Medicare: only before FY2025).",
+    source="CMS Medicare Code Editor (MCE) sex conflict edit; removed from the MCE for "
+    "Medicare from 2024-10-01, kept by other payers as last published (FY2024)",
 )
 def icd_sex_conflict(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
-    yield from _mce(claim, ctx, "SEX")
+    """CMS deleted the MCE sex conflict edit from October 1, 2024. Medicare claims follow
+    the MCE in force; other payers still edit diagnoses against sex, so for them the
+    FY2024 MCE list (the last published) is asked."""
+    on = code_date(claim)
+    medicare = claim.payer.claim_filing_indicator.value in _MEDICARE
+    if on >= MCE_SEX_EDIT_REMOVED and not medicare:
+        on = MCE_SEX_EDIT_REMOVED - timedelta(days=1)
+    yield from _mce(claim, ctx, "SEX", on)
 
 
-def _mce(claim: Claim, ctx: ScrubContext, kind: str) -> Iterator[Finding]:
+@edit(
+    "ICD-SEX-UNUSUAL",
+    Severity.WARNING,
+    description="A Medicare claim's diagnosis is one the MCE paired with the other sex until FY2025: check the entry.",
+    source="CMS Medicare Code Editor FY2024 sex edit (removed from 2024-10-01)",
+)
+def icd_sex_unusual(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
+    """Medicare no longer rejects these, but a prostate code on a woman's claim is still
+    more often a wrong patient or a wrong code than a true finding."""
+    on = code_date(claim)
+    if claim.payer.claim_filing_indicator.value not in _MEDICARE or on < MCE_SEX_EDIT_REMOVED:
+        return
+    for finding in _mce(claim, ctx, "SEX", MCE_SEX_EDIT_REMOVED - timedelta(days=1)):
+        yield icd_sex_unusual.finding(
+            finding.message, fix="confirm the patient's sex and the diagnosis in the record"
+        )
+
+
+def _mce(claim: Claim, ctx: ScrubContext, kind: str, on: date | None = None) -> Iterator[Finding]:
     editor = ctx.code_editor
     if editor is None:
         return
-    on = code_date(claim)
-    age = age_on(claim.patient.birth_date, on)
+    on = on or code_date(claim)
+    age = age_on(claim.patient.birth_date, code_date(claim))
     sex = claim.patient.sex.value
     rule = icd_age_conflict if kind == "AGE" else icd_sex_conflict
     for position, diagnosis in enumerate(claim.diagnoses, start=1):
@@ -272,7 +303,7 @@ def icd_pointer_missing(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
 
 @edit(
     "ICD-UNREFERENCED",
-    Severity.WARNING,
+    Severity.INFO,
     description="Every diagnosis on a professional claim is pointed at by some line.",
     source="CMS-1500 instructions, box 21/24E",
 )

@@ -235,3 +235,34 @@ def modifier_anesthesia_only(claim: Claim, ctx: ScrubContext) -> Iterator[Findin
                 line=line.number,
                 fix="drop the anesthesia modifier",
             )
+
+
+@edit(
+    "MODIFIER-25-MISSING",
+    Severity.WARNING,
+    description="An E/M visit on the day of a minor procedure (global period 000 or 010) carries modifier 25.",
+    source="Medicare Claims Processing Manual ch. 12 §30.6.6 and §40.1 (global surgery); MPFS global days",
+)
+def modifier_25_missing(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
+    """The visit that decides on a minor procedure is part of it; only a significant,
+    separately identifiable E/M is paid beside it, and 25 says so."""
+    schedule = ctx.fee_schedule
+    if schedule is None:
+        return
+    minor_days = {
+        line.service_date
+        for line in claim.lines
+        if schedule.global_days(line.procedure) in ("000", "010")
+    }
+    for line in claim.lines:
+        if (
+            line.service_date in minor_days
+            and is_evaluation_and_management(line.procedure)
+            and "25" not in line.modifiers
+            and "57" not in line.modifiers
+        ):
+            yield modifier_25_missing.finding(
+                f"{line.procedure} is billed on the day of a minor procedure without 25",
+                line=line.number,
+                fix="add 25 if the visit was significant and separately identifiable; else drop the visit",
+            )

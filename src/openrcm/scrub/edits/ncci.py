@@ -9,7 +9,7 @@ from decimal import Decimal
 from openrcm.domain import Claim, Finding, ServiceLine, Severity
 from openrcm.scrub.context import ScrubContext
 from openrcm.scrub.facts import ANATOMIC_MODIFIERS, lines_by_day
-from openrcm.scrub.ncci import BYPASS_MODIFIERS, PtpEdit
+from openrcm.scrub.ncci import BYPASS_MODIFIERS, MueTable, PtpEdit
 from openrcm.scrub.registry import edit
 
 PTP_SOURCE = "CMS NCCI procedure-to-procedure edits (practitioner / hospital outpatient PTP tables)"
@@ -91,8 +91,17 @@ def ncci_ptp_no_bypass(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
             )
 
 
-def _mue(claim: Claim, ctx: ScrubContext):  # type: ignore[no-untyped-def]
+_MEDICARE = frozenset({"MA", "MB"})
+
+
+def _mue(claim: Claim, ctx: ScrubContext) -> MueTable | None:
     return ctx.ncci.mue_for(claim.kind) if ctx.ncci is not None else None
+
+
+def _applies(claim: Claim, value: int) -> bool:
+    """An MUE of 0 means Medicare does not pay the code at all (preventive visits, for
+    one); other payers may, so a 0 is held against Medicare claims only."""
+    return value > 0 or claim.payer.claim_filing_indicator.value in _MEDICARE
 
 
 @edit(
@@ -107,7 +116,12 @@ def ncci_mue_line(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
         return
     for line in claim.lines:
         found = table.get(line.procedure)
-        if found is not None and found.adjudication_indicator == "1" and line.units > found.value:
+        if (
+            found is not None
+            and found.adjudication_indicator == "1"
+            and line.units > found.value
+            and _applies(claim, found.value)
+        ):
             yield ncci_mue_line.finding(
                 f"{line.units} units of {line.procedure} on one line exceed the MUE of {found.value}",
                 line=line.number,
@@ -133,6 +147,7 @@ def _per_day(
                 found is not None
                 and found.adjudication_indicator == indicator
                 and units > found.value
+                and _applies(claim, found.value)
             ):
                 yield last[code], units, found.value
 

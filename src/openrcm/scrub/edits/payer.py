@@ -66,14 +66,23 @@ def prior_auth_required(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
             )
 
 
+def _needs_referral(claim: Claim, ctx: ScrubContext) -> bool:
+    """The payer requires referrals and the treating clinician is not primary care."""
+    rules = ctx.rules_for(claim.payer)
+    if not rules.referral_required:
+        return False
+    treating = claim.rendering_provider or claim.billing_provider
+    return treating.taxonomy not in rules.referral_exempt_taxonomies
+
+
 @edit(
     "REFERRAL-REQUIRED",
     Severity.ERROR,
-    description="Claims to a payer that requires referrals (HMO) carry the referral number.",
+    description="Specialist claims to a payer that requires referrals (HMO) carry the referral number.",
     source=f"{RULES}: referral_required; 837P REF*9F",
 )
 def referral_required(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
-    if ctx.rules_for(claim.payer).referral_required and not claim.referral_number:
+    if not claim.referral_number and _needs_referral(claim, ctx):
         yield referral_required.finding(
             f"{claim.payer.name} requires a referral and the claim has no referral number",
             fix="get the referral number from the primary care physician's office",
@@ -83,11 +92,11 @@ def referral_required(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
 @edit(
     "REFERRING-PROVIDER-REQUIRED",
     Severity.ERROR,
-    description="Claims to a payer that requires referrals name the referring provider.",
+    description="Specialist claims to a payer that requires referrals name the referring provider.",
     source=f"{RULES}: referral_required; 837P loop 2310A",
 )
 def referring_provider_required(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
-    if ctx.rules_for(claim.payer).referral_required and claim.referring_provider is None:
+    if claim.referring_provider is None and _needs_referral(claim, ctx):
         yield referring_provider_required.finding(
             "the payer requires a referral and the claim names no referring provider",
             fix="add the referring (primary care) provider",
