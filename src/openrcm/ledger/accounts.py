@@ -9,7 +9,7 @@ negative, so every entry sums to zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -88,6 +88,8 @@ class Account:
 
     kind: AccountKind
     party: str | None = None
+    _name: str = field(default="", init=False, repr=False, compare=False)
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, AccountKind):
@@ -96,9 +98,15 @@ class Account:
             raise ValueError(f"a {self.kind.value} account needs a party (payer or guarantor)")
         if self.party is not None and (":" in self.party or not self.party.strip()):
             raise ValueError(f"{self.party!r} cannot name an account party")
+        name = self.kind.value if self.party is None else f"{self.kind.value}:{self.party}"
+        object.__setattr__(self, "_name", name)  # computed once: accounts are hashed a lot
+        object.__setattr__(self, "_hash", hash(name))
 
     def __str__(self) -> str:
-        return self.kind.value if self.party is None else f"{self.kind.value}:{self.party}"
+        return self._name
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def parse(cls, text: str) -> Account:

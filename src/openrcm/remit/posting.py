@@ -257,6 +257,7 @@ class _Poster:
     discrepancies: list[Discrepancy] = field(default_factory=list)
     outcomes: list[ClaimOutcome] = field(default_factory=list)
     candidates: dict[str, list[_Candidate]] = field(default_factory=lambda: defaultdict(list))
+    moved_on: dict[str, Decimal] = field(default_factory=dict)  # PR parked with the next payer
 
     def run(self) -> Posting:
         r = self.remittance
@@ -409,6 +410,8 @@ class _Poster:
                 if a.group == PATIENT_GROUP:
                     to = f"{PENDING_PREFIX}{reason}" if pending else reason
                     legs.append(Leg(destination, a.amount, line, to))
+                    if pending:
+                        self.moved_on[pcn] = self.moved_on.get(pcn, ZERO) + a.amount
                     off_ar(a.amount, line, reason)
                     continue
                 if later and is_prior_payer_impact(a):
@@ -679,17 +682,7 @@ class _Poster:
     def _next_claims(self) -> list[Claim]:
         built: list[Claim] = []
         for pcn, candidates in self.candidates.items():
-            moved = sum(
-                (
-                    leg.amount
-                    for e in self.entries
-                    if e.claim == pcn
-                    for leg in e.legs
-                    if (leg.reason or "").startswith(PENDING_PREFIX)
-                ),
-                ZERO,
-            )
-            if moved <= 0:
+            if self.moved_on.get(pcn, ZERO) <= 0:
                 continue
             if any(c.payment.status.forwarded for c in candidates):
                 self.findings.append(

@@ -228,8 +228,13 @@ def _move_claims(uow: Any, claims: dict[str, Claim], posting: Posting) -> None:
             )
 
 
+def _plain(value: Any) -> Any:
+    return format_money(value) if isinstance(value, Decimal) else str(value)
+
+
 def _record(value: Any) -> str:
-    return json.dumps(dataclasses.asdict(value), default=str, sort_keys=True)
+    """A work item as JSON: money as "125.00", dates ISO."""
+    return json.dumps(dataclasses.asdict(value), default=_plain, sort_keys=True)
 
 
 def _work_items(posting: Posting) -> list[dict[str, Any]]:

@@ -27,7 +27,6 @@ from sqlalchemy import (
     String,
     Text,
     func,
-    insert,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,6 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from openrcm.ledger.accounts import Account
 from openrcm.ledger.entries import JournalEntry, Leg, SourceKind
 from openrcm.store.column_types import Amount, UtcDateTime
+from openrcm.store.errors import Duplicate, MissingReference
 from openrcm.store.repository import TenantScoped
 from openrcm.store.tables import Base, _tenant_id
 
@@ -147,8 +147,8 @@ class SqlLedgerRepository(TenantScoped):
         now = datetime.now(UTC)
         tenant = self.tenant_id
         with self._writing("a journal entry"):
-            self.session.execute(
-                insert(JournalEntryRow),
+            self._insert(
+                JournalEntryRow,
                 [{"tenant_id": tenant, **_entry_columns(e, document, now)} for e in entries],
             )
         legs = [
@@ -167,7 +167,7 @@ class SqlLedgerRepository(TenantScoped):
         ]
         if legs:
             with self._writing("a journal leg"):
-                self.session.execute(insert(JournalLegRow), legs)
+                self._insert(JournalLegRow, legs)
 
     def has_check(self, check: str) -> bool:
         """True when entries of this payment (payer/TRN02) are already in the ledger."""
@@ -247,8 +247,8 @@ class SqlLedgerRepository(TenantScoped):
             return
         now = datetime.now(UTC)
         with self._writing("a remittance work item"):
-            self.session.execute(
-                insert(RemitWorkItemRow),
+            self._insert(
+                RemitWorkItemRow,
                 [
                     {"tenant_id": self.tenant_id, "resolved": False, "created_at": now, **i}
                     for i in items
@@ -277,6 +277,29 @@ class SqlLedgerRepository(TenantScoped):
             }
             for row in rows
         ]
+
+    def _insert(self, row_type: Any, rows: builtins.list[dict[str, Any]]) -> None:
+        """Insert many rows: COPY on PostgreSQL (one stream), executemany elsewhere."""
+        table = row_type.__table__
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            connection.execute(table.insert(), rows)
+            return
+        from psycopg import errors, sql
+
+        columns = builtins.list(rows[0])
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        raw: Any = connection.connection.dbapi_connection
+        try:
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+        except errors.UniqueViolation as error:
+            raise Duplicate(f"a {table.name} row is already stored") from error
+        except errors.ForeignKeyViolation as error:
+            raise MissingReference(f"a {table.name} row points at nothing") from error
 
     # -- rows to records ----------------------------------------------------------------
 
