@@ -100,9 +100,12 @@ class ProcedureCodeSets:
 
 
 class _IndicatorRow(Protocol):
-    pctc: str
-    bilateral: str
-    global_days: str
+    @property
+    def pctc(self) -> str: ...
+    @property
+    def bilateral(self) -> str: ...
+    @property
+    def global_days(self) -> str: ...
 
 
 class FeeScheduleTable:

@@ -81,9 +81,14 @@ def build_context(
     mue_files: Sequence[Path] = (),
     history: Iterable[Claim] = (),
     ncci: NcciTables | None = None,
+    ncci_cache_dir: Path | None = None,
     code_editor: MedicareCodeEditor | None = None,
 ) -> ScrubContext:
-    """Every reference table the edits use, loaded from `data_dir` and the named files."""
+    """Every reference table the edits use, loaded from `data_dir` and the named files.
+
+    `cache_dir` holds the code-set caches (default: openrcm.codes' own) and, under `ncci/`,
+    the PTP table caches unless `ncci_cache_dir` says otherwise.
+    """
     from openrcm.codes.bundle import CodeSets
     from openrcm.scrub.codesets import FeeScheduleTable, IcdCodes, ProcedureCodeSets
 
@@ -99,7 +104,7 @@ def build_context(
             data_dir,
             ptp_files=ptp_files,
             mue_files=mue_files,
-            cache_dir=cache_dir / "ncci" if cache_dir else None,
+            cache_dir=ncci_cache_dir or (cache_dir / "ncci" if cache_dir else None),
         )
     return ScrubContext(
         as_of=as_of,
