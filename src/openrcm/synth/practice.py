@@ -308,7 +308,9 @@ def _payers(make: _Maker) -> _Payers:
         address=box("Boise", "ID", "83702"),
     )
 
-    def plan(payer: Payer, suffix: str, name: str, kind: PlanType, referral: bool = False):  # type: ignore[no-untyped-def]
+    def plan(
+        payer: Payer, suffix: str, name: str, kind: PlanType, referral: bool = False
+    ) -> InsurancePlan:
         return InsurancePlan(
             id=f"{payer.id}-{suffix}",
             payer_id=payer.id,
