@@ -36,7 +36,7 @@ from openrcm.codes.text import TEXT_VERSION
 
 log = logging.getLogger(__name__)
 
-FORMAT = 7  # bump when the cached layout changes
+FORMAT = 8  # bump when the cached layout changes
 NOTE_KINDS = (
     "inclusion_terms",
     "includes",

@@ -32,8 +32,11 @@ SYNONYM_CREDIT = 0.95  # a concept matched through the synonym table, not the qu
 EXTRA_WORD_PENALTY = 0.025  # per entry word the query did not ask for
 EXTRA_PENALTY_CAP = 0.3
 FULL_MATCH_BONUS = 0.03  # every query concept found and no specific entry word left over
-ACCUMULATE_BUDGET = 20000  # postings walked before rarer concepts only filter
-RERANK = 80
+ACCUMULATE_BUDGET = 3000  # below this many postings every matching entry is scored
+WALK_SCAN = 6000  # above it: entries scanned for ones holding every concept, shortest first
+WALK_HITS = 300  # ... stopping after this many
+WALK_EACH = 40  # and each concept's own shortest entries
+RERANK = 40
 
 Alternative = tuple[str, ...]
 # one query concept resolved: weight, entries matching it, (alternative, credit, entries), asked absent
@@ -134,6 +137,7 @@ class SearchIndex:
         self._bonus.frombytes(data["bonus"])
         self.n_entries = len(self._owner)
         self._sets: dict[str, frozenset[int]] = {}
+        self._ordered: dict[str, array[int]] = {}
         self._vocab: list[str] | None = None
         self._synonyms = synonyms
 
@@ -169,7 +173,10 @@ class SearchIndex:
             credit.append(entry.credit)
             bonus.append(entry.bonus)
         return {
-            "postings": {s: _pack(ids) for s, ids in postings.items()},
+            # each posting list shortest entry first, so that a walk can stop early
+            "postings": {
+                s: _pack(sorted(ids, key=lambda e: (length[e], e))) for s, ids in postings.items()
+            },
             "weak": {s: _pack(ids) for s, ids in weak.items()},
             "negated": {s: _pack(ids) for s, ids in negated.items()},
             "owner": owner.tobytes(),
@@ -202,6 +209,15 @@ class SearchIndex:
 
     def _negated(self, stem: str, entry: int) -> bool:
         return entry in self._lazy(self._negated_raw, self._negated_sets, stem)
+
+    def _by_length(self, stem: str) -> array[int]:
+        """A stem's entries, shortest first."""
+        found = self._ordered.get(stem)
+        if found is None:
+            raw = self._postings_raw.get(stem)
+            found = _unpack(raw) if raw else array("i")
+            self._ordered[stem] = found
+        return found
 
     def _vocabulary(self) -> list[str]:
         if self._vocab is None:
@@ -242,6 +258,15 @@ class SearchIndex:
         sets = sorted((self._postings(s) for s in alternative), key=len)
         return sets[0] if len(sets) == 1 else frozenset.intersection(*sets)
 
+    def _shortest(self, matched: Matched) -> Iterable[int]:
+        """A concept's entries, roughly shortest first: each alternative's postings in turn."""
+        for alternative, _credit, ids in matched[2]:
+            rarest = min(alternative, key=lambda s: len(self._postings(s)))
+            if len(alternative) == 1:
+                yield from self._by_length(rarest)
+            else:
+                yield from (e for e in self._by_length(rarest) if e in ids)
+
     # -- searching ------------------------------------------------------------------------
     def search(
         self, query: str, limit: int = 10, allowed: Container[int] | None = None
@@ -252,29 +277,52 @@ class SearchIndex:
         concepts: list[Matched] = []
         for concept in self.synonyms.concepts(query):
             per_alt = [(a, c, self._match(a)) for a, c in self._resolve(concept)]
-            union: frozenset[int] = frozenset().union(*(ids for _, _, ids in per_alt))
+            union: frozenset[int] = (
+                per_alt[0][2]
+                if len(per_alt) == 1
+                else frozenset().union(*(i for _, _, i in per_alt))
+            )
             weight = math.log(1.0 + self.n_entries / (1.0 + len(union)))
             concepts.append((weight, union, per_alt, concept.negated))
         if not concepts:
             return []
         total = sum(c[0] for c in concepts)
 
-        # stage 1: weighted concept coverage, walking the rarer concepts' postings
-        acc: dict[int, float] = {}
-        walked = 0
+        # stage 1: candidates. Small postings are walked whole; large ones only from their
+        # shortest entries: first those holding every concept, then each concept's own.
         owner = self._owner
-        for weight, union, per_alt, _absent in sorted(concepts, key=lambda c: len(c[1])):
-            if not union:
-                continue
-            if not acc or walked + len(union) <= ACCUMULATE_BUDGET:
-                walked += len(union)
-                targets: Iterable[int] = union
-            else:
-                targets = [e for e in acc if e in union]
+        ordered = sorted(concepts, key=lambda c: len(c[1]))
+        candidates: set[int] = set()
+        if sum(len(c[1]) for c in ordered) <= ACCUMULATE_BUDGET:
+            for c in ordered:
+                candidates.update(c[1])
+        else:
+            others = [c[1] for c in ordered[1:] if c[1]]
+            found = 0
+            for scanned, e in enumerate(self._shortest(ordered[0]), start=1):
+                if all(e in u for u in others) and (allowed is None or owner[e] in allowed):
+                    candidates.add(e)
+                    found += 1
+                    if found >= WALK_HITS:
+                        break
+                if scanned >= WALK_SCAN:
+                    break
+            for c in ordered:
+                taken = 0
+                for e in self._shortest(c):
+                    if allowed is None or owner[e] in allowed:
+                        candidates.add(e)
+                        taken += 1
+                        if taken >= WALK_EACH:
+                            break
+        if allowed is not None:
+            candidates = {e for e in candidates if owner[e] in allowed}
+        if not candidates:
+            return []
+        acc: dict[int, float] = {}
+        for weight, union, per_alt, _absent in ordered:
             exact = [ids for _, credit, ids in per_alt if credit == 1.0]
-            for e in targets:
-                if allowed is not None and owner[e] not in allowed:
-                    continue
+            for e in candidates & union:
                 credit = 1.0 if any(e in ids for ids in exact) else SYNONYM_CREDIT
                 acc[e] = acc.get(e, 0.0) + weight * credit
         if not acc:
