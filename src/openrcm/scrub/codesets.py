@@ -20,54 +20,70 @@ _HEADER_KINDS = frozenset({"category", "subcategory"})
 
 
 class IcdCodes:
-    """`DiagnosisCodes` over `openrcm.codes.icd10cm.Icd10cmIndex`."""
+    """`DiagnosisCodes` over `openrcm.codes.icd10cm.Icd10cmIndex`, each answer remembered."""
 
     def __init__(self, index: Any) -> None:
         self._index = index
-        self._memo: dict[tuple[str, str, object], bool] = {}
-
-    def _ask(self, question: str, code: str, extra: object, answer: Any) -> bool:
-        key = (question, code, extra)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = bool(answer())
-        return found
+        self._valid: dict[tuple[str, date], bool] = {}
+        self._billable: dict[tuple[str, date], bool] = {}
+        self._seventh: dict[str, bool] = {}
+        self._manifestation: dict[str, bool] = {}
+        self._excludes1: dict[tuple[str, str], bool] = {}
+        self._unspecified: dict[str, bool] = {}
 
     def is_valid(self, code: str, on: date) -> bool:
-        def answer() -> bool:
-            if self._index.is_billable(code, on):
-                return True
-            node = self._index.get(code)
-            return node is not None and (node.kind in _HEADER_KINDS or node.billable)
-
-        return self._ask("valid", code, on, answer)
+        key = (code, on)
+        found = self._valid.get(key)
+        if found is None:
+            if self.is_billable(code, on):
+                found = True
+            else:
+                node = self._index.get(code)
+                found = node is not None and (node.kind in _HEADER_KINDS or node.billable)
+            self._valid[key] = found
+        return found
 
     def is_billable(self, code: str, on: date) -> bool:
-        return self._ask("billable", code, on, lambda: self._index.is_billable(code, on))
+        key = (code, on)
+        found = self._billable.get(key)
+        if found is None:
+            found = self._billable[key] = bool(self._index.is_billable(code, on))
+        return found
 
     def needs_seventh_character(self, code: str) -> bool:
-        return self._ask("seventh", code, None, lambda: self._index.needs_seventh_character(code))
+        found = self._seventh.get(code)
+        if found is None:
+            found = self._seventh[code] = bool(self._index.needs_seventh_character(code))
+        return found
 
     def is_manifestation(self, code: str) -> bool:
-        def answer() -> bool:
+        found = self._manifestation.get(code)
+        if found is None:
             if any("manifestation" in p.attributes for p in self._index.validity(code)):
-                return True
-            node = self._index.get(code)
-            return node is not None and "in diseases classified elsewhere" in node.title.lower()
-
-        return self._ask("manifestation", code, None, answer)
+                found = True
+            else:
+                node = self._index.get(code)
+                found = (
+                    node is not None and "in diseases classified elsewhere" in node.title.lower()
+                )
+            self._manifestation[code] = found
+        return found
 
     def excludes1(self, code: str, other: str) -> bool:
-        return self._ask(
-            "excludes1", code, other, lambda: self._index.excludes1_conflict(code, other)
-        )
+        key = (code, other)
+        found = self._excludes1.get(key)
+        if found is None:
+            found = self._excludes1[key] = self._index.excludes1_conflict(code, other) is not None
+        return found
 
     def is_unspecified(self, code: str) -> bool:
-        def answer() -> bool:
+        found = self._unspecified.get(code)
+        if found is None:
             node = self._index.get(code)
-            return node is not None and "unspecified" in node.title.lower()
-
-        return self._ask("unspecified", code, None, answer)
+            found = self._unspecified[code] = (
+                node is not None and "unspecified" in node.title.lower()
+            )
+        return found
 
 
 class ProcedureCodeSets:

@@ -156,3 +156,30 @@ def lines_by_day(claim: Claim) -> dict[date, list[ServiceLine]]:
     for line in claim.lines:
         days.setdefault(line.service_date, []).append(line)
     return days
+
+
+class ClaimFacts:
+    """What many edits derive from one claim, derived once: dates, age, lines by day."""
+
+    __slots__ = ("age", "claim", "code_date", "days", "first_service_date")
+
+    def __init__(self, claim: Claim) -> None:
+        self.claim = claim
+        self.first_service_date = claim.first_service_date
+        self.code_date = code_date(claim)
+        self.age = age_on(claim.patient.birth_date, self.code_date)
+        self.days = lines_by_day(claim)
+
+
+_last: tuple[Claim | None, ClaimFacts | None] = (None, None)
+
+
+def facts(claim: Claim) -> ClaimFacts:
+    """The facts of `claim`, remembered for the claim being scrubbed (claims are immutable)."""
+    global _last
+    last_claim, last_facts = _last
+    if last_claim is claim and last_facts is not None:
+        return last_facts
+    found = ClaimFacts(claim)
+    _last = (claim, found)
+    return found

@@ -8,10 +8,11 @@ procedure code and modifiers all match (CMS's "exact duplicate" criteria). A rep
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from openrcm.domain import Claim, ServiceLine
 
-ServiceKey = tuple[str, str, str, str, str, tuple[str, ...]]
+ServiceKey = tuple[str, str, str, date, str, tuple[str, ...]]
 
 
 def service_key(claim: Claim, line: ServiceLine) -> ServiceKey:
@@ -19,9 +20,9 @@ def service_key(claim: Claim, line: ServiceLine) -> ServiceKey:
         claim.coverage.member_id.upper(),
         claim.payer.id,
         claim.billing_provider.npi,
-        line.service_date.isoformat(),
+        line.service_date,
         line.procedure,
-        tuple(sorted(line.modifiers)),
+        line.modifiers if len(line.modifiers) < 2 else tuple(sorted(line.modifiers)),
     )
 
 

@@ -131,22 +131,30 @@ class PayerRules(Record):
         )
 
     @staticmethod
-    @lru_cache(maxsize=512)
     def defaults_for(payer: Payer) -> PayerRules:
         """The rules a payer's own record implies, when no file configures it."""
-        indicator = payer.claim_filing_indicator
-        medicare = indicator in (ClaimFilingIndicator.MEDICARE_B, ClaimFilingIndicator.MEDICARE_A)
-        medicaid = indicator is ClaimFilingIndicator.MEDICAID
-        return PayerRules(
-            payer_id=payer.id,
-            name=payer.name,
-            timely_filing_days=payer.timely_filing_days,
-            claim_filing_indicators=(indicator.value,),
-            referral_required=indicator is ClaimFilingIndicator.HMO,
-            member_id_pattern=MBI_PATTERN if medicare else None,
-            taxonomy_required=medicaid,
-            ndc_required=medicaid,
+        return _defaults(
+            payer.id, payer.name, payer.claim_filing_indicator, payer.timely_filing_days
         )
+
+
+@lru_cache(maxsize=1024)
+def _defaults(
+    payer_id: str, name: str, indicator: ClaimFilingIndicator, timely_filing_days: int
+) -> PayerRules:
+    """The rules a payer's own record implies (memoised: claims repeat a few payers)."""
+    medicare = indicator in (ClaimFilingIndicator.MEDICARE_B, ClaimFilingIndicator.MEDICARE_A)
+    medicaid = indicator is ClaimFilingIndicator.MEDICAID
+    return PayerRules(
+        payer_id=payer_id,
+        name=name,
+        timely_filing_days=timely_filing_days,
+        claim_filing_indicators=(indicator.value,),
+        referral_required=indicator is ClaimFilingIndicator.HMO,
+        member_id_pattern=MBI_PATTERN if medicare else None,
+        taxonomy_required=medicaid,
+        ndc_required=medicaid,
+    )
 
 
 class PayerRulesError(ValueError):

@@ -213,6 +213,8 @@ def ndc_quantity_missing(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     source="NCCI policy manual ch. I; CPT modifiers 76/77/91/59",
 )
 def duplicate_line(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
+    if len(claim.lines) < 2:
+        return
     seen = Counter(
         (line.service_date, line.procedure, line.modifiers)
         for line in claim.lines

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from openrcm.domain import Claim, ClaimKind, Finding, Severity
 from openrcm.scrub.context import ScrubContext
-from openrcm.scrub.facts import age_on, code_date
+from openrcm.scrub.facts import facts
 from openrcm.scrub.registry import edit
 
 GUIDELINES = "ICD-10-CM Official Guidelines for Coding and Reporting"
@@ -25,7 +25,7 @@ def icd_invalid(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     codes = ctx.diagnoses
     if codes is None:
         return
-    on = code_date(claim)
+    on = facts(claim).code_date
     for position, diagnosis in enumerate(claim.diagnoses, start=1):
         if not codes.is_valid(diagnosis.code, on):
             yield icd_invalid.finding(
@@ -44,7 +44,7 @@ def icd_not_billable(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     codes = ctx.diagnoses
     if codes is None:
         return
-    on = code_date(claim)
+    on = facts(claim).code_date
     for position, diagnosis in enumerate(claim.diagnoses, start=1):
         code = diagnosis.code
         if (
@@ -153,7 +153,7 @@ def icd_sex_conflict(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     """CMS deleted the MCE sex conflict edit from October 1, 2024. Medicare claims follow
     the MCE in force; other payers still edit diagnoses against sex, so for them the
     FY2024 MCE list (the last published) is asked."""
-    on = code_date(claim)
+    on = facts(claim).code_date
     medicare = claim.payer.claim_filing_indicator.value in _MEDICARE
     if on >= MCE_SEX_EDIT_REMOVED and not medicare:
         on = MCE_SEX_EDIT_REMOVED - timedelta(days=1)
@@ -169,7 +169,7 @@ def icd_sex_conflict(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
 def icd_sex_unusual(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     """Medicare no longer rejects these, but a prostate code on a woman's claim is still
     more often a wrong patient or a wrong code than a true finding."""
-    on = code_date(claim)
+    on = facts(claim).code_date
     if claim.payer.claim_filing_indicator.value not in _MEDICARE or on < MCE_SEX_EDIT_REMOVED:
         return
     for finding in _mce(claim, ctx, "SEX", MCE_SEX_EDIT_REMOVED - timedelta(days=1)):
@@ -182,8 +182,9 @@ def _mce(claim: Claim, ctx: ScrubContext, kind: str, on: date | None = None) -> 
     editor = ctx.code_editor
     if editor is None:
         return
-    on = on or code_date(claim)
-    age = age_on(claim.patient.birth_date, code_date(claim))
+    known = facts(claim)
+    on = on or known.code_date
+    age = known.age
     sex = claim.patient.sex.value
     rule = icd_age_conflict if kind == "AGE" else icd_sex_conflict
     for position, diagnosis in enumerate(claim.diagnoses, start=1):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from openrcm.domain import Claim, Finding, ServiceLine, Severity
 from openrcm.scrub.context import ScrubContext
-from openrcm.scrub.facts import ANATOMIC_MODIFIERS, lines_by_day
+from openrcm.scrub.facts import ANATOMIC_MODIFIERS, facts
 from openrcm.scrub.ncci import BYPASS_MODIFIERS, MueTable, PtpEdit
 from openrcm.scrub.registry import edit
 
@@ -25,14 +25,28 @@ def _bypassed(first: ServiceLine, second: ServiceLine) -> bool:
     return bool(sites) and not sites <= set(first.modifiers)
 
 
-def _pairs(claim: Claim, ctx: ScrubContext) -> Iterator[tuple[ServiceLine, ServiceLine, PtpEdit]]:
-    """(column-one line, column-two line, edit) for each PTP edit among a day's lines."""
-    if ctx.ncci is None:
+_Pair = tuple[ServiceLine, ServiceLine, PtpEdit]
+_last_pairs: tuple[Claim | None, ScrubContext | None, list[_Pair]] = (None, None, [])
+
+
+def _pairs(claim: Claim, ctx: ScrubContext) -> list[_Pair]:
+    """(column-one line, column-two line, edit) for each PTP edit among a day's lines,
+    found once per claim for both PTP edits."""
+    global _last_pairs
+    last_claim, last_ctx, found = _last_pairs
+    if last_claim is not claim or last_ctx is not ctx:
+        found = list(_find_pairs(claim, ctx))
+        _last_pairs = (claim, ctx, found)
+    return found
+
+
+def _find_pairs(claim: Claim, ctx: ScrubContext) -> Iterator[_Pair]:
+    if ctx.ncci is None or len(claim.lines) < 2:
         return
     tables = ctx.ncci.ptp_for(claim.kind)
     if not tables:
         return
-    for day, lines in lines_by_day(claim).items():
+    for day, lines in facts(claim).days.items():
         if len(lines) < 2:
             continue
         codes = {line.procedure for line in lines}
@@ -135,7 +149,7 @@ def _per_day(
     table = _mue(claim, ctx)
     if table is None:
         return
-    for lines in lines_by_day(claim).values():
+    for lines in facts(claim).days.values():
         totals: dict[str, Decimal] = {}
         last: dict[str, ServiceLine] = {}
         for line in lines:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from openrcm.domain import Claim, CoveragePriority, Finding, Severity
 from openrcm.scrub.context import ScrubContext
-from openrcm.scrub.facts import is_drug
+from openrcm.scrub.facts import facts, is_drug
 from openrcm.scrub.registry import edit
 
 RULES = "Payer rules (scrub payer rules YAML)"
@@ -23,7 +23,7 @@ RULES = "Payer rules (scrub payer rules YAML)"
 )
 def timely_filing(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     limit = ctx.rules_for(claim.payer).timely_filing_days
-    deadline = claim.first_service_date + timedelta(days=limit)
+    deadline = facts(claim).first_service_date + timedelta(days=limit)
     if ctx.as_of > deadline:
         yield timely_filing.finding(
             f"the filing limit of {limit} days ran out on {deadline}",
@@ -39,7 +39,7 @@ def timely_filing(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
 )
 def timely_filing_near(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     rules = ctx.rules_for(claim.payer)
-    deadline = claim.first_service_date + timedelta(days=rules.timely_filing_days)
+    deadline = facts(claim).first_service_date + timedelta(days=rules.timely_filing_days)
     if deadline - timedelta(days=rules.timely_filing_warning_days) <= ctx.as_of <= deadline:
         yield timely_filing_near.finding(
             f"the filing limit runs out on {deadline}",

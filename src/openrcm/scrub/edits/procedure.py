@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from openrcm.domain import Claim, Finding, ServiceLine, Severity
 from openrcm.scrub.context import ScrubContext
-from openrcm.scrub.facts import PROCEDURE_PATTERN, lines_by_day
+from openrcm.scrub.facts import PROCEDURE_PATTERN, facts
 from openrcm.scrub.ncci import AddOnEdit
 from openrcm.scrub.registry import edit
 
@@ -56,7 +56,7 @@ def _add_on_days(
     table = ctx.ncci.add_on if ctx.ncci is not None else None
     if table is None:
         return
-    for lines in lines_by_day(claim).values():
+    for lines in facts(claim).days.values():
         codes = {line.procedure for line in lines}
         for line in lines:
             found = table.get(line.procedure)

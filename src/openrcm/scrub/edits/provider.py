@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from openrcm.domain import Claim, EntityType, Finding, Severity
 from openrcm.domain.identifiers import check_ein, luhn_valid
@@ -11,6 +12,11 @@ from openrcm.scrub.facts import providers
 from openrcm.scrub.registry import edit
 
 X222 = "ASC X12N 837P (005010X222A1)"
+
+
+@lru_cache(maxsize=65536)
+def _npi_ok(npi: str) -> bool:
+    return len(npi) == 10 and npi.isdigit() and npi[0] in "12" and luhn_valid("80840" + npi)
 
 
 @edit(
@@ -24,7 +30,7 @@ def npi_check_digit(claim: Claim, ctx: ScrubContext) -> Iterator[Finding]:
     so a mistyped NPI is caught before the payer rejects the claim."""
     for role, provider in providers(claim):
         npi = provider.npi
-        if not (len(npi) == 10 and npi.isdigit() and npi[0] in "12" and luhn_valid("80840" + npi)):
+        if not _npi_ok(npi):
             yield npi_check_digit.finding(
                 f"the {role}'s NPI {npi} is not a valid NPI",
                 fix="copy the NPI from NPPES; a single wrong digit fails the check digit",
