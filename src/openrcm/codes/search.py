@@ -33,8 +33,8 @@ EXTRA_WORD_PENALTY = 0.025  # per entry word the query did not ask for
 EXTRA_PENALTY_CAP = 0.3
 FULL_MATCH_BONUS = 0.03  # every query concept found and no specific entry word left over
 ACCUMULATE_BUDGET = 3000  # below this many postings every matching entry is scored
-WALK_SCAN = 6000  # above it: entries scanned for ones holding every concept, shortest first
-WALK_HITS = 300  # ... stopping after this many
+WALK_SCAN = 3000  # above it: entries scanned for ones holding every concept, shortest first
+WALK_HITS = 150  # ... stopping after this many
 WALK_EACH = 40  # and each concept's own shortest entries
 RERANK = 40
 
@@ -264,6 +264,8 @@ class SearchIndex:
             rarest = min(alternative, key=lambda s: len(self._postings(s)))
             if len(alternative) == 1:
                 yield from self._by_length(rarest)
+            elif len(ids) <= WALK_SCAN:
+                yield from sorted(ids, key=lambda e: (self._length[e], e))
             else:
                 yield from (e for e in self._by_length(rarest) if e in ids)
 
@@ -297,24 +299,33 @@ class SearchIndex:
             for c in ordered:
                 candidates.update(c[1])
         else:
-            others = [c[1] for c in ordered[1:] if c[1]]
-            found = 0
-            for scanned, e in enumerate(self._shortest(ordered[0]), start=1):
-                if all(e in u for u in others) and (allowed is None or owner[e] in allowed):
-                    candidates.add(e)
-                    found += 1
-                    if found >= WALK_HITS:
+            # entries holding every concept, then every concept but one
+            groups = [ordered]
+            if 2 <= len(ordered) <= 6:
+                groups += [ordered[:i] + ordered[i + 1 :] for i in range(len(ordered))]
+            for group in groups:
+                cap = WALK_HITS if group is ordered else WALK_HITS // 3
+                limit_scan = WALK_SCAN if group is ordered else WALK_SCAN // 3
+                others = [c[1] for c in group[1:]]
+                found = 0
+                for scanned, e in enumerate(self._shortest(group[0]), start=1):
+                    if all(e in u for u in others) and (allowed is None or owner[e] in allowed):
+                        candidates.add(e)
+                        found += 1
+                        if found >= cap:
+                            break
+                    if scanned >= limit_scan:
                         break
-                if scanned >= WALK_SCAN:
-                    break
             for c in ordered:
                 taken = 0
-                for e in self._shortest(c):
+                for scanned, e in enumerate(self._shortest(c), start=1):
                     if allowed is None or owner[e] in allowed:
                         candidates.add(e)
                         taken += 1
                         if taken >= WALK_EACH:
                             break
+                    if scanned >= WALK_SCAN:
+                        break
         if allowed is not None:
             candidates = {e for e in candidates if owner[e] in allowed}
         if not candidates:
