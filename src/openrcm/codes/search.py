@@ -230,7 +230,7 @@ class SearchIndex:
             return []
         vocab = self._vocabulary()
         at = bisect_left(vocab, stem)
-        longer = []
+        longer: list[str] = []
         while at < len(vocab) and vocab[at].startswith(stem) and len(longer) < 6:
             longer.append(vocab[at])
             at += 1
