@@ -282,9 +282,9 @@ def stats(as_json: JsonFlag = False) -> None:
     with input_errors():
         sets = _code_sets()
         counts = sets.stats()
-        counts["icd10cm"]["source"] = sets.icd10cm.source  # type: ignore[assignment]
-        counts["icd10cm"]["release"] = sets.icd10cm.tabular_release.label  # type: ignore[assignment]
-        counts["hcpcs"]["source"] = sets.hcpcs.source  # type: ignore[assignment]
+        counts["icd10cm"]["source"] = sets.icd10cm.source
+        counts["icd10cm"]["release"] = sets.icd10cm.tabular_release.label
+        counts["hcpcs"]["source"] = sets.hcpcs.source
     if as_json:
         print_json(counts)
         return
