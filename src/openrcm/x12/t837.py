@@ -35,6 +35,7 @@ same name (2330A has no DMG); adjustments are grouped by group code (one CAS per
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -259,7 +260,7 @@ def canonical_837(claim: Claim) -> Claim:
     if layout is INSTITUTIONAL and claim.statement_from is not None:
         first = min(first, claim.statement_from)
     new_coverage = Coverage(
-        id=CoverageId(f"{payer.id}:{coverage.member_id}"),
+        id=_coverage_id(payer.id, coverage.member_id),
         patient_id=patient.id,
         payer_id=payer.id,
         priority=coverage.priority,
@@ -400,7 +401,14 @@ def _institutional_order(diagnoses: list[Diagnosis]) -> list[Diagnosis]:
 
 
 def _dependent_id(member_id: str, name: PersonName, birth: date) -> PatientId:
-    return PatientId(f"{member_id}:{name.last}:{name.first}:{x12_date(birth)}")
+    """A stable, opaque id for a patient read from an 837: a digest of who they are, so that
+    the id (which names ledger accounts) carries no name or birth date."""
+    key = f"{member_id}|{name.last.upper()}|{name.first.upper()}|{x12_date(birth)}"
+    return PatientId("pt-" + hashlib.sha256(key.encode()).hexdigest()[:20])
+
+
+def _coverage_id(payer_id: str, member_id: str) -> CoverageId:
+    return CoverageId("cov-" + hashlib.sha256(f"{payer_id}|{member_id}".encode()).hexdigest()[:20])
 
 
 def _default_pos(claim: Claim) -> str:
@@ -1260,7 +1268,7 @@ class _Reader837:
         if first is None:
             raise ValueError("the claim has no service lines")
         coverage = Coverage(
-            id=CoverageId(f"{payer.id}:{member_id}"),
+            id=_coverage_id(payer.id, member_id),
             patient_id=patient.id,
             payer_id=payer.id,
             priority=_PRIORITY.get(_g(sbr, 1), CoveragePriority.PRIMARY),
