@@ -59,7 +59,7 @@ class TransactionSetAck(Record):
     """AK2 ... IK5: the answer for one transaction set of the acknowledged group."""
 
     transaction_set_id: str = Field(min_length=3, max_length=3)  # AK201: 837, 835...
-    control_number: str = Field(min_length=4, max_length=9)  # AK202: its ST02
+    control_number: str = Field(min_length=1, max_length=9)  # AK202: its ST02
     implementation_reference: str | None = Field(default=None, max_length=35)  # AK203
     status: str = Field(pattern=r"^[AEMRWX]$")  # IK501: A accepted, E with errors, R rejected
     error_codes: tuple[str, ...] = Field(default=(), max_length=5)  # IK502-IK506
@@ -73,7 +73,7 @@ class TransactionSetAck(Record):
 class FunctionalAck(Record):
     """One 999 transaction set: the acknowledgement of one received functional group."""
 
-    control_number: str = Field(min_length=4, max_length=9)  # ST02 of the 999
+    control_number: str = Field(min_length=1, max_length=9)  # ST02 of the 999
     functional_id: str = Field(min_length=2, max_length=2)  # AK101: HC claims, HP remits...
     group_control_number: str = Field(min_length=1, max_length=9)  # AK102: the GS06 answered
     version: str | None = Field(default=None, max_length=12)  # AK103: 005010X222A1

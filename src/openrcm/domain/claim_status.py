@@ -106,7 +106,7 @@ class LineStatus(Record):
 class ClaimStatusRequest(Record):
     """One claim of a 276: which claim, for which patient, the provider asks about."""
 
-    control_number: str = Field(min_length=4, max_length=9)  # ST02
+    control_number: str = Field(min_length=1, max_length=9)  # ST02
     reference_id: str = Field(min_length=1, max_length=50)  # BHT03
     created_date: date  # BHT04
     created_time: str = Field(default="0000", pattern=r"^\d{4,8}$")  # BHT05
@@ -138,7 +138,7 @@ class ClaimStatusResponse(Record):
     and `provider_statuses` are the batch-level STCs of loops 2200B and 2200C.
     """
 
-    control_number: str = Field(min_length=4, max_length=9)  # ST02
+    control_number: str = Field(min_length=1, max_length=9)  # ST02
     reference_id: str = Field(min_length=1, max_length=50)  # BHT03
     created_date: date  # BHT04
     created_time: str = Field(default="0000", pattern=r"^\d{4,8}$")  # BHT05

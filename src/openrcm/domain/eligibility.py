@@ -199,7 +199,7 @@ class Benefit(Record):
 class EligibilityRequest(Record):
     """One 270 inquiry: is this member covered, and for which benefits (EQ01) on which date?"""
 
-    control_number: str = Field(min_length=4, max_length=9)  # ST02
+    control_number: str = Field(min_length=1, max_length=9)  # ST02
     reference_id: str = Field(min_length=1, max_length=50)  # BHT03
     created_date: date  # BHT04
     created_time: str = Field(default="0000", pattern=r"^\d{4,8}$")  # BHT05
@@ -223,7 +223,7 @@ class EligibilityResponse(Record):
     (AAA in loop 2100A or 2100B); then `rejections` says why.
     """
 
-    control_number: str = Field(min_length=4, max_length=9)  # ST02
+    control_number: str = Field(min_length=1, max_length=9)  # ST02
     reference_id: str = Field(min_length=1, max_length=50)  # BHT03
     created_date: date  # BHT04
     created_time: str = Field(default="0000", pattern=r"^\d{4,8}$")  # BHT05
