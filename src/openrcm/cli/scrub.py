@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -19,9 +18,7 @@ from openrcm.cli.output import EXIT_FINDINGS, InputError, input_errors, parse_da
 class _FileOrCommand(TyperGroup):
     """`scrub rules` runs the `rules` command; `scrub FILE ...` runs the hidden `check`."""
 
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["check", *args]
         return super().resolve_command(ctx, args)
@@ -88,7 +85,7 @@ def check(
         results = _scrub(claims, ctx, quiet=as_json)
     finally:
         if ctx.code_editor is not None:
-            ctx.code_editor.close()  # type: ignore[attr-defined]
+            ctx.code_editor.close()
     rows: list[dict[str, Any]] = [
         {
             "patient_control_number": r.patient_control_number,
