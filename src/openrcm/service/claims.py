@@ -171,3 +171,34 @@ def import_837(uow: Any, text: str, *, name: str | None = None) -> ImportSummary
         payers=len({c.payer.id for c in stored}),
         findings=tuple(findings),
     )
+
+
+def store_parties(
+    uow: Any,
+    *,
+    payers: Sequence[Payer] = (),
+    plans: Sequence[Any] = (),
+    providers: Sequence[Provider] = (),
+    locations: Sequence[Any] = (),
+    guarantors: Sequence[Any] = (),
+    patients: Sequence[Any] = (),
+    coverages: Sequence[Coverage] = (),
+) -> int:
+    """File a practice's parties (a demo or a migration from another system), skipping those
+    already on file by id. Inside an open unit of work; the caller commits. Returns how many
+    records were added."""
+    added = 0
+    for repository, records in (
+        (uow.payers, payers),
+        (uow.plans, plans),
+        (uow.providers, providers),
+        (uow.locations, locations),
+        (uow.guarantors, guarantors),
+        (uow.patients, patients),
+        (uow.coverages, coverages),
+    ):
+        for record in records:
+            if repository.get(record.id) is None:
+                repository.add(record)
+                added += 1
+    return added
