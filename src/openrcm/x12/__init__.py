@@ -25,12 +25,36 @@ from openrcm.x12.envelope import (
 )
 from openrcm.x12.errors import X12Error
 from openrcm.x12.segments import SegmentWriter
+from openrcm.x12.t277 import read_277, write_277
+from openrcm.x12.t277ca import read_277ca, write_277ca
+from openrcm.x12.t835 import iter_835, read_835, write_835
 from openrcm.x12.t837 import Receiver, Submitter, canonical_837
 from openrcm.x12.t837i import iter_837i, read_837i, write_837i
 from openrcm.x12.t837p import iter_837p, read_837p, write_837p
+from openrcm.x12.t999 import (
+    ReceivedGroup,
+    ReceivedSet,
+    acknowledge,
+    read_999,
+    received_groups,
+    write_999,
+)
 from openrcm.x12.tokenizer import Delimiters, Segment, read_delimiters, tokenize
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - 835, 999 and 27x names follow the 837 ones
+    "ReceivedGroup",
+    "ReceivedSet",
+    "acknowledge",
+    "iter_835",
+    "read_277",
+    "read_277ca",
+    "read_835",
+    "read_999",
+    "received_groups",
+    "write_277",
+    "write_277ca",
+    "write_835",
+    "write_999",
     "ControlNumbers",
     "Delimiters",
     "Document",
