@@ -255,3 +255,101 @@ def test_two_units_of_work_cannot_both_move_the_same_claim(
             late.claims.set_status(seen, S.REJECTED, "277CA rejected, read too early")
     with uow_factory(tenant) as uow:
         assert [h.to_status for h in uow.claims.history(claim.id)] == [S.SUBMITTED, S.ACCEPTED]
+
+
+def test_many_claims_move_at_once_each_move_recorded(
+    uow_factory: UowFactory, tenant: Tenant, practice, stored: None
+) -> None:
+    submitted = [practice.claim(f"NFP25-{n:06d}", status=S.SUBMITTED) for n in range(801, 807)]
+    accepted = practice.claim("NFP25-000810", status=S.ACCEPTED)
+    untouched = practice.claim("NFP25-000811", status=S.SUBMITTED)
+    _add(uow_factory, tenant, *submitted, accepted, untouched)
+    targets = [S.PAID, S.PAID, S.DENIED, S.PARTIALLY_PAID, S.PAID, S.DENIED]
+    with uow_factory(tenant) as uow:
+        seen = uow.claims.get(submitted[0].id)  # a row the session holds before the move
+        assert seen is not None and seen.status is S.SUBMITTED
+        moved = uow.claims.set_statuses(
+            [*zip(submitted, targets, strict=True), (accepted, S.PAID)], reason="835 X/1"
+        )
+        assert uow.claims.get(submitted[0].id) == submitted[0].model_copy(update={"status": S.PAID})
+        uow.commit()
+    assert [c.status for c in moved] == [*targets, S.PAID]
+    with uow_factory(tenant) as uow:
+        found = uow.claims.by_control_numbers(
+            c.patient_control_number for c in [*submitted, accepted, untouched]
+        )
+        paid = uow.claims.list(status=S.PAID)
+        histories = {c.id: uow.claims.history(c.id) for c in [*submitted, accepted, untouched]}
+    assert [found[c.patient_control_number].status for c in submitted] == targets
+    assert found[accepted.patient_control_number] == accepted.model_copy(update={"status": S.PAID})
+    assert found[untouched.patient_control_number] == untouched
+    assert {c.patient_control_number for c in paid} == {
+        "NFP25-000801",
+        "NFP25-000802",
+        "NFP25-000805",
+        "NFP25-000810",
+    }
+    for claim, target in zip(submitted, targets, strict=True):
+        assert [(h.from_status, h.to_status, h.reason) for h in histories[claim.id]][1:] == [
+            (S.SUBMITTED, target, "835 X/1")
+        ]
+    assert len(histories[untouched.id]) == 1
+
+
+def test_a_claim_moved_twice_in_one_batch_records_both_moves(
+    uow_factory: UowFactory, tenant: Tenant, practice, stored: None
+) -> None:
+    claim = practice.claim("NFP25-000820", status=S.SUBMITTED)
+    _add(uow_factory, tenant, claim)
+    paid = claim.model_copy(update={"status": S.PAID})
+    with uow_factory(tenant) as uow:
+        uow.claims.set_statuses([(claim, S.PAID), (paid, S.ADJUDICATED)], reason="835 split")
+        uow.commit()
+    with uow_factory(tenant) as uow:
+        stored_claim = uow.claims.get(claim.id)
+        history = uow.claims.history(claim.id)
+    assert stored_claim is not None and stored_claim.status is S.ADJUDICATED
+    assert [(h.from_status, h.to_status) for h in history][1:] == [
+        (S.SUBMITTED, S.PAID),
+        (S.PAID, S.ADJUDICATED),
+    ]
+
+
+@pytest.mark.parametrize("problem", ["illegal", "stale", "missing"])
+def test_a_bad_move_in_a_batch_changes_nothing(
+    uow_factory: UowFactory, tenant: Tenant, practice, stored: None, problem: str
+) -> None:
+    good = practice.claim("NFP25-000830", status=S.SUBMITTED)
+    bad = practice.claim("NFP25-000831", status=S.DRAFT)
+    _add(uow_factory, tenant, good, bad)
+    if problem == "stale":
+        with uow_factory(tenant) as uow:
+            uow.claims.set_status(bad, S.READY, "scrubbed")
+            uow.commit()
+        move, error = (bad, S.VOID), Conflict
+    elif problem == "illegal":
+        move, error = (bad, S.PAID), IllegalTransition
+    else:
+        move, error = (practice.claim("NFP25-000899", status=S.DRAFT), S.READY), NotFound
+    with uow_factory(tenant) as uow:
+        with pytest.raises(error):
+            uow.claims.set_statuses([(good, S.PAID), move], reason="835")
+        uow.commit()
+    with uow_factory(tenant) as uow:
+        assert uow.claims.get(good.id) == good
+        assert len(uow.claims.history(good.id)) == 1
+
+
+def test_a_claim_moved_in_bulk_can_be_moved_again_one_at_a_time(
+    uow_factory: UowFactory, tenant: Tenant, practice, stored: None
+) -> None:
+    claim = practice.claim("NFP25-000840", status=S.SUBMITTED)
+    _add(uow_factory, tenant, claim)
+    with uow_factory(tenant) as uow:
+        (paid,) = uow.claims.set_statuses([(claim, S.PAID)], reason="835")
+        uow.commit()
+    with uow_factory(tenant) as uow:
+        closed = uow.claims.set_status(paid, S.CLOSED, "balance zero")
+        with pytest.raises(Conflict):
+            uow.claims.set_statuses([(paid, S.DENIED)])
+    assert closed == claim.model_copy(update={"status": S.CLOSED})

@@ -4,27 +4,32 @@ A claim is stored twice over, on purpose: key columns to query by (control numbe
 payer, patient, first date of service, total charge) with one `claim_line` row per service
 line, and the whole domain `Claim` as JSON text, so what comes back is exactly what went in.
 Status moves go through the domain state machine (`Claim.moved_to`) and each one appends a
-`claim_status_history` row; `update` never changes a status.
+`claim_status_history` row; `update` never changes a status. `set_statuses` moves many claims
+at once (835 posting): one UPDATE per status group and one history INSERT. It leaves the JSON
+document as it was, so the `status` column is the claim's status and reading a claim takes
+its status from there.
 """
 
 from __future__ import annotations
 
 import builtins
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from openrcm.domain.claim import Claim
 from openrcm.domain.claim_history import ClaimStatusChange
-from openrcm.domain.claim_state import ClaimStatus
+from openrcm.domain.claim_state import ClaimStatus, transition
 from openrcm.store.errors import Conflict, NotFound
 from openrcm.store.repository import DEFAULT_PAGE, TenantScoped
 from openrcm.store.tables import ClaimLineRow, ClaimRow, ClaimStatusHistoryRow
 
 # control numbers per IN (...) query: well under every database's parameter limit
 LOOKUP_CHUNK = 500
+LOOKUP_CHUNK_POSTGRESQL = 30_000  # psycopg's limit is 65,535 parameters a statement
 CREATED_REASON = "stored"
 
 
@@ -77,15 +82,22 @@ class SqlClaimRepository(TenantScoped):
         """
         wanted = sorted(set(patient_control_numbers))
         found: dict[str, Claim] = {}
-        for start in range(0, len(wanted), LOOKUP_CHUNK):
-            chunk = wanted[start : start + LOOKUP_CHUNK]
-            statement = select(ClaimRow).where(
+        columns = (ClaimRow.patient_control_number, ClaimRow.status, ClaimRow.document)
+        for chunk in self._chunks(wanted):
+            statement = select(*columns).where(
                 ClaimRow.tenant_id == self.tenant_id,
                 ClaimRow.patient_control_number.in_(chunk),
             )
-            for row in self.session.scalars(statement):
-                found[row.patient_control_number] = _claim(row)
+            for number, status, document in self.session.execute(statement):
+                found[number] = _parse(document, status)
         return found
+
+    def _chunks(self, values: builtins.list[str]) -> Iterable[builtins.list[str]]:
+        """`values` in pieces an IN (...) list can take (few and large on PostgreSQL)."""
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        size = LOOKUP_CHUNK_POSTGRESQL if postgresql else LOOKUP_CHUNK
+        for start in range(0, len(values), size):
+            yield values[start : start + size]
 
     def list(
         self,
@@ -154,6 +166,88 @@ class SqlClaimRepository(TenantScoped):
                 [self._history_row(claim.id, claim.status, new_status, now, reason)],
             )
         return moved
+
+    def set_statuses(
+        self, moves: Iterable[tuple[Claim, ClaimStatus]], reason: str | None = None
+    ) -> builtins.list[Claim]:
+        """Move many stored claims at once, as `set_status` moves one; returns the moved claims.
+
+        `moves` pairs each claim (as read in this unit of work) with its new status; a claim
+        may appear more than once, its moves applied in order. Every move is checked before
+        anything is written: `IllegalTransition` for an illegal move, `NotFound` for a claim
+        this tenant lacks, `Conflict` when a claim's status on file is not the one given.
+        Writes one UPDATE per (from, to) status group and one history INSERT for all moves.
+        """
+        listed = builtins.list(moves)
+        if not listed:
+            return []
+        first: dict[str, Claim] = {}
+        current: dict[str, Claim] = {}
+        steps: builtins.list[tuple[str, ClaimStatus, ClaimStatus]] = []
+        for claim, new_status in listed:
+            before = current.get(claim.id)
+            if before is None:
+                first[claim.id] = before = claim
+            elif before.status is not claim.status:
+                raise Conflict(
+                    f"claim {claim.patient_control_number} was moved to {before.status.value} "
+                    f"earlier in this batch, not {claim.status.value}"
+                )
+            moved = before.model_copy(update={"status": transition(before.status, new_status)})
+            current[claim.id] = moved
+            steps.append((claim.id, before.status, new_status))
+        on_file = self._locked_statuses(builtins.list(first))
+        for claim_id, claim in first.items():
+            status = on_file.get(claim_id)
+            if status is None:
+                raise NotFound(f"no claim {claim_id} in this tenant")
+            if status != claim.status.value:
+                raise Conflict(
+                    f"claim {claim.patient_control_number} is {status} on file, not "
+                    f"{claim.status.value}"
+                )
+        groups: dict[tuple[str, str], builtins.list[str]] = defaultdict(builtins.list)
+        for claim_id, claim in current.items():
+            if claim.status is not first[claim_id].status:
+                groups[(first[claim_id].status.value, claim.status.value)].append(claim_id)
+        now = datetime.now(UTC)
+        table = ClaimRow.__table__
+        with self._writing("a claim status"):
+            for (before_status, after_status), ids in groups.items():
+                for chunk in self._chunks(ids):
+                    self.session.execute(
+                        update(table)
+                        .where(
+                            table.c.tenant_id == self.tenant_id,
+                            table.c.id.in_(chunk),
+                            table.c.status == before_status,
+                        )
+                        .values(status=after_status, updated_at=now)
+                    )
+            self.session.execute(
+                insert(ClaimStatusHistoryRow),
+                [self._history_row(i, before, after, now, reason) for i, before, after in steps],
+            )
+        self._expire(set(current))
+        return builtins.list(current.values())
+
+    def _locked_statuses(self, claim_ids: builtins.list[str]) -> dict[str, str]:
+        """The status on file of each claim, its row locked until the transaction ends."""
+        found: dict[str, str] = {}
+        for chunk in self._chunks(sorted(claim_ids)):
+            statement = (
+                select(ClaimRow.id, ClaimRow.status)
+                .where(ClaimRow.tenant_id == self.tenant_id, ClaimRow.id.in_(chunk))
+                .with_for_update()
+            )
+            found.update({claim_id: status for claim_id, status in self.session.execute(statement)})
+        return found
+
+    def _expire(self, claim_ids: set[str]) -> None:
+        """Forget loaded rows of claims changed behind the session's back (a bulk UPDATE)."""
+        for row in builtins.list(self.session.identity_map.values()):
+            if isinstance(row, ClaimRow) and row.id in claim_ids:
+                self.session.expire(row)
 
     def history(self, claim_id: str) -> builtins.list[ClaimStatusChange]:
         """The claim's status changes, oldest first; empty for a claim this tenant lacks."""
@@ -251,4 +345,12 @@ class SqlClaimRepository(TenantScoped):
 
 
 def _claim(row: ClaimRow) -> Claim:
-    return Claim.model_validate_json(row.document)
+    return _parse(row.document, row.status)
+
+
+def _parse(document: str, status: str) -> Claim:
+    """The claim a row holds; its status column wins over the document (see `set_statuses`)."""
+    claim = Claim.model_validate_json(document)
+    if claim.status.value != status:
+        claim = claim.model_copy(update={"status": ClaimStatus(status)})
+    return claim
