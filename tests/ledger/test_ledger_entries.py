@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from openrcm.ledger import (
     DEPOSITS,
@@ -86,7 +88,25 @@ def test_an_account_writes_and_reads_its_name() -> None:
     with pytest.raises(ValueError):
         Account(AccountKind.PATIENT_AR)
     with pytest.raises(ValueError):
-        Account(AccountKind.INSURANCE_AR, "a:b")
+        Account(AccountKind.INSURANCE_AR, "  ")
+
+
+def test_any_party_id_a_practice_uses_names_an_account_that_reads_back() -> None:
+    mrn = patient_ar("MRN:0042")
+    assert str(mrn) == "patient_ar:MRN%3A0042"
+    assert Account.parse(str(mrn)) == mrn and mrn.party == "MRN:0042"
+    assert mrn != patient_ar("MRN-0042") != patient_ar("MRN%3A0042")
+    assert str(patient_ar("pt-3f9a2c")) == "patient_ar:pt-3f9a2c"
+    assert str(insurance_ar("BCBS IL 00621")) == "insurance_ar:BCBS IL 00621"
+
+
+@given(st.text(min_size=1).filter(lambda text: text.strip() != ""))
+def test_every_non_blank_party_round_trips_through_its_account_name(party: str) -> None:
+    account = patient_ar(party)
+    name = str(account)
+    assert name.count(":") == 1 and name.isprintable()
+    assert Account.parse(name) == account
+    assert Account.parse(name).party == party
 
 
 def test_entries_are_immutable() -> None:

@@ -3,14 +3,18 @@
 An account is a kind (insurance A/R, patient A/R, contractual adjustment, deposits, ...) and,
 for the kinds kept per party, the party: insurance A/R per payer (`insurance_ar:87726`),
 patient A/R per guarantor (`patient_ar:G100`). Its text form is what storage keeps and what
-`openrcm ledger trial-balance` prints. Amounts are signed: a debit is positive, a credit
-negative, so every entry sums to zero.
+`openrcm ledger trial-balance` prints. A party may be any non-blank id a practice uses: the
+name percent-encodes the few characters that would make it ambiguous (`:`, `%` and control
+characters), so `patient_ar:MRN:77` is written `patient_ar:MRN%3A77` and ordinary ids read
+as they are. Amounts are signed: a debit is positive, a credit negative, so every entry sums
+to zero.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import unquote
 
 
 class AccountClass(StrEnum):
@@ -96,9 +100,13 @@ class Account:
             object.__setattr__(self, "kind", AccountKind(self.kind))
         if self.kind.per_party and not self.party:
             raise ValueError(f"a {self.kind.value} account needs a party (payer or guarantor)")
-        if self.party is not None and (":" in self.party or not self.party.strip()):
+        if self.party is not None and not self.party.strip():
             raise ValueError(f"{self.party!r} cannot name an account party")
-        name = self.kind.value if self.party is None else f"{self.kind.value}:{self.party}"
+        name = (
+            self.kind.value
+            if self.party is None
+            else f"{self.kind.value}:{encode_party(self.party)}"
+        )
         object.__setattr__(self, "_name", name)  # computed once: accounts are hashed a lot
         object.__setattr__(self, "_hash", hash(name))
 
@@ -112,7 +120,27 @@ class Account:
     def parse(cls, text: str) -> Account:
         """The account named by `text`, as `str(account)` writes it: `insurance_ar:87726`."""
         kind, _, party = text.partition(":")
-        return cls(AccountKind(kind), party or None)
+        return cls(AccountKind(kind), decode_party(party) if party else None)
+
+
+_RESERVED = frozenset(":%")
+
+
+def encode_party(party: str) -> str:
+    """The party as it appears in an account name: `:`, `%` and control characters as %XX."""
+    if party.isprintable() and not _RESERVED.intersection(party):
+        return party
+    return "".join(
+        char
+        if char.isprintable() and char not in _RESERVED
+        else "".join(f"%{byte:02X}" for byte in char.encode())
+        for char in party
+    )
+
+
+def decode_party(text: str) -> str:
+    """The party an account name holds: `encode_party` undone."""
+    return unquote(text, errors="strict") if "%" in text else text
 
 
 def insurance_ar(payer_id: str) -> Account:

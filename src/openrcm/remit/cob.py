@@ -37,7 +37,7 @@ def rank_of(priority: str) -> int:
 
 
 def _party_key(text: str) -> str:
-    return text.replace(":", "-").strip() or "unknown"
+    return text.strip() or "unknown"
 
 
 def adjudicating_payer(

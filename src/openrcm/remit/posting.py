@@ -74,7 +74,7 @@ def check_key(remittance: Remittance) -> str:
 def payer_party(remittance: Remittance) -> str:
     """The 835 payer as an account party, for payer-level accounts (refunds, unapplied cash)."""
     text = remittance.payer.identifier or remittance.payer_trace_id or remittance.payer.name
-    return text.replace(":", "-").strip() or "unknown"
+    return text.strip() or "unknown"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 
 from openrcm.domain.claim import Claim
 from openrcm.domain.claim_history import ClaimStatusChange
@@ -211,7 +211,7 @@ class SqlClaimRepository(TenantScoped):
             if claim.status is not first[claim_id].status:
                 groups[(first[claim_id].status.value, claim.status.value)].append(claim_id)
         now = datetime.now(UTC)
-        table = ClaimRow.__table__
+        table: Table = ClaimRow.__table__  # type: ignore[assignment]
         with self._writing("a claim status"):
             for (before_status, after_status), ids in groups.items():
                 for chunk in self._chunks(ids):
