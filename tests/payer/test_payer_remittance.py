@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from payer_builders import DAY, RECEIVED, book, claim, engine, line, person, pfs, pyx12_errors
+from payer_builders import DAY, RECEIVED, book, claim, engine, line, person, pfs
 from typer.testing import CliRunner
 
 from openrcm.cli.main import build_app
@@ -16,6 +16,7 @@ from openrcm.payer import PayerBook, build_remittances, default_plans_dir, load_
 from openrcm.payer.batch import adjudicate_837, write_remittances
 from openrcm.x12 import write_837p
 from openrcm.x12.t837 import Receiver, Submitter
+from pyx12_oracle import pyx12_errors
 
 D = Decimal
 

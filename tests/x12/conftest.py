@@ -48,37 +48,3 @@ def samples_dir() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip("the shared X12 sample corpus is not present")
     return SAMPLES
-
-
-def pyx12_errors(text: str) -> list[tuple[str, str, str]]:
-    """Every error pyx12 (the external oracle) reports for `text`: (segment id, code, message)."""
-    import io
-    import json
-    import logging
-
-    import pyx12.params
-    import pyx12.x12n_document
-
-    logging.getLogger("pyx12").setLevel(logging.CRITICAL)
-    out = io.StringIO()
-    pyx12.x12n_document.x12n_document(
-        pyx12.params.params(), io.StringIO(text), fd_997=None, fd_html=None, fd_json=out
-    )
-    errors: list[tuple[str, str, str]] = []
-
-    def walk(node: object, segment: str) -> None:
-        if isinstance(node, dict):
-            segment = node.get("seg_id") or segment
-            for key, value in node.items():
-                if key == "errors":
-                    errors.extend(
-                        (segment, e.get("err_cde", ""), e.get("err_str", "")) for e in value
-                    )
-                else:
-                    walk(value, segment)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value, segment)
-
-    walk(json.loads(out.getvalue()), "")
-    return errors

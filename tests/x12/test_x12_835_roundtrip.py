@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import io
-import logging
 from datetime import date, datetime
 from decimal import Decimal
 
-import pyx12.errors
-import pyx12.params
-import pyx12.x12n_document
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +23,7 @@ from openrcm.domain.remittance import (
 )
 from openrcm.x12.envelope import InterchangeHeader
 from openrcm.x12.t835 import read_835, write_835
+from pyx12_oracle import pyx12_errors, pyx12_verdict
 
 HEADER = InterchangeHeader(
     sender_id="PAYERSENDER",
@@ -38,71 +34,15 @@ HEADER = InterchangeHeader(
 )
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def pyx12_errors(text: str) -> list[str]:
-    """pyx12's verdict through its Python API: every error it reports (none: it accepts).
-
-    pyx12 reports each validation error through its logger at ERROR level, including the
-    ones its JSON and 999 output leave out (ST-level), so the logger is the oracle.
-    """
-    handler = _Collect()
-    log = logging.getLogger("pyx12")
-    old_level, old_propagate = log.level, log.propagate
-    log.addHandler(handler)
-    log.setLevel(logging.ERROR)
-    log.propagate = False
-    try:
-        ok = pyx12.x12n_document.x12n_document(
-            param=pyx12.params.params(),
-            src_file=io.StringIO(text),
-            fd_997=None,
-            fd_html=None,
-        )
-    except pyx12.errors.EngineError as error:  # e.g. no map for the guide: not a pass
-        ok = False
-        handler.messages.append(f"pyx12 could not check the file: {error}")
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(old_level)
-        log.propagate = old_propagate
-    messages = [m for m in handler.messages if PYX12_PLB_FALSE_ALARM not in m]
-    if not ok and not handler.messages:
-        messages.append("pyx12 rejected the file without a message")
-    return messages
-
-
-PYX12_PLB_FALSE_ALARM = "Loop FOOTER exceeded max count"
-"""pyx12 4.0.0 counts each PLB after the first as a second FOOTER loop, though X221A1 and
-pyx12's own map allow PLB more than once (max use >1); see the test that pins this down."""
-
-
 def test_pyx12_flags_a_second_plb_though_the_guide_allows_it(samples_dir) -> None:
     text = (samples_dir / "835" / "albmarin-badX12__X221-era-sample.edi").read_text()
     plb = "PLB*1811901945*20141231*WO:A1*10~"
     one = text.replace("BPR*I*132*", "BPR*I*122*").replace("SE*35*", plb + "SE*36*")
     two = text.replace("BPR*I*132*", "BPR*I*112*").replace("SE*35*", plb + plb + "SE*37*")
-    handler = _Collect()
-    logging.getLogger("pyx12").addHandler(handler)
-    try:
-        assert pyx12.x12n_document.x12n_document(
-            pyx12.params.params(), io.StringIO(one), None, None
-        )
-        assert not pyx12.x12n_document.x12n_document(
-            pyx12.params.params(), io.StringIO(two), None, None
-        )
-    finally:
-        logging.getLogger("pyx12").removeHandler(handler)
-    assert handler.messages == [
-        "Line:38 SEG:4 - Loop FOOTER exceeded max count.  Found 2, should have 1"
-    ]
+    accepted_one, _ = pyx12_verdict(one)
+    accepted_two, messages = pyx12_verdict(two)
+    assert accepted_one and not accepted_two
+    assert messages == ["Line:38 SEG:4 - Loop FOOTER exceeded max count.  Found 2, should have 1"]
     assert len(read_835(two)[0][0].provider_adjustments[0].adjustments) == 2
 
 

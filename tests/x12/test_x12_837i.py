@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from x12_claims import claims, institutional_claim, organisation
 
-from conftest import pyx12_errors
 from openrcm.domain import ClaimKind, DiagnosisKind
 from openrcm.x12 import read_envelope
 from openrcm.x12.t837i import Receiver, Submitter, canonical_837, read_837i, write_837i
 from openrcm.x12.t837p import read_837p
+from pyx12_oracle import pyx12_errors
 
 SUBMITTER = Submitter(name="GENERAL HOSPITAL", identifier="HOSP01", phone="5555550000")
 RECEIVER = Receiver(name="MEDICARE A", identifier="MAC01")

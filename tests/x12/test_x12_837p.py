@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from x12_claims import claims, organisation, professional_claim
 
-from conftest import pyx12_errors
 from openrcm.domain import ClaimKind, Relationship
 from openrcm.x12 import read_envelope
 from openrcm.x12.t837p import Receiver, Submitter, canonical_837, read_837p, write_837p
+from pyx12_oracle import pyx12_errors
 
 SUBMITTER = Submitter(
     name="NORTH CLINIC BILLING", identifier="SUBMIT01", contact_name="JANE DOE", phone="5555551212"
