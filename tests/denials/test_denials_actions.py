@@ -7,12 +7,12 @@ import re
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 from pypdf import PdfReader
 
-from conftest import build_practice
 from openrcm.datadir import find_data_dir
 from openrcm.denials import (
     AppealOutcome,
@@ -39,8 +39,10 @@ def codes() -> ReasonCodes:
     return load_reason_codes(find_data_dir() / "x12codes")
 
 
-def test_a_corrected_claim_replaces_the_original_with_frequency_7_and_its_payer_number() -> None:
-    original = build_practice().claim("NFP25-000101")
+def test_a_corrected_claim_replaces_the_original_with_frequency_7_and_its_payer_number(
+    practice: Any,
+) -> None:
+    original = practice.claim("NFP25-000101")
     lines = (original.lines[0], with_modifier(original.lines[1], "59"))
     corrected = corrected_claim(original, "PHP0000123", lines=lines)
     assert corrected.frequency_code == "7"
@@ -53,8 +55,8 @@ def test_a_corrected_claim_replaces_the_original_with_frequency_7_and_its_payer_
     assert shorter.total_charge_amount == D("150.00")
 
 
-def test_a_void_cancels_the_payers_copy_and_both_need_the_payer_claim_number() -> None:
-    original = build_practice().claim("NFP25-000101")
+def test_a_void_cancels_the_payers_copy_and_both_need_the_payer_claim_number(practice: Any) -> None:
+    original = practice.claim("NFP25-000101")
     voided = void_claim(original, "PHP0000123")
     assert voided.frequency_code == "8"
     assert voided.lines == original.lines
@@ -64,8 +66,10 @@ def test_a_void_cancels_the_payers_copy_and_both_need_the_payer_claim_number() -
         corrected_claim(original, "")
 
 
-def test_a_write_off_takes_the_insurance_balance_first_then_reclassifies_the_denial() -> None:
-    claim = build_practice().claim("NFP25-000101")
+def test_a_write_off_takes_the_insurance_balance_first_then_reclassifies_the_denial(
+    practice: Any,
+) -> None:
+    claim = practice.claim("NFP25-000101")
     # the payer still carries 50 of the claim; 150 was adjusted off as CO-29 by the denial
     entry = denial_write_off(
         entry_id="writeoff:1",
@@ -116,8 +120,9 @@ def test_a_write_off_takes_the_insurance_balance_first_then_reclassifies_the_den
         )
 
 
-def test_the_appeal_letter_cites_the_claim_the_codes_and_the_documents_enclosed() -> None:
-    practice = build_practice()
+def test_the_appeal_letter_cites_the_claim_the_codes_and_the_documents_enclosed(
+    practice: Any,
+) -> None:
     claim = practice.claim("NFP25-000101")
     denied = Denial(
         check="87726/EFT7",
