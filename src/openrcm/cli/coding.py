@@ -1,0 +1,189 @@
+"""`openrcm coding`: suggest codes for a note, predict a folder of notes, evaluate on CodiEsp.
+
+The engine is trained from the CodiEsp train split in the reference data on first use and
+cached under the user cache directory; later runs load it in about a second.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from openrcm.cli.output import fail, input_errors, print_json
+
+if TYPE_CHECKING:
+    from openrcm.coding import CodingEngine, Policy
+
+app = typer.Typer(
+    help="Computer-assisted coding: notes to ICD-10-CM suggestions.", no_args_is_help=True
+)
+
+PolicyOption = Annotated[
+    str,
+    typer.Option(
+        "--policy",
+        help="us: US outpatient guidelines (default); codiesp: keep negated/uncertain/family "
+        "mentions and symptoms, as CodiEsp's gold does.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
+
+
+def _policy(name: str) -> Policy:
+    from openrcm.coding import Policy
+
+    if name == "us":
+        return Policy()
+    if name == "codiesp":
+        return Policy.codiesp()
+    fail(f"--policy: {name!r} is not one of us, codiesp")
+
+
+def _corpus() -> Path:
+    from openrcm.datadir import find_data_dir
+
+    return find_data_dir() / "codiesp"
+
+
+@contextmanager
+def _bars(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback drawing Rich bars on a terminal; silent with --json or off one."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda stage, done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    tasks: dict[str, Any] = {}
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def _engine(policy: Policy, progress: Callable[[str, int, int], None]) -> CodingEngine:
+    from openrcm.coding import CodingEngine
+
+    return CodingEngine.load(_corpus(), policy=policy, progress=progress)
+
+
+@app.command("suggest")
+def suggest(note: Path, as_json: JsonOption = False, policy: PolicyOption = "us") -> None:
+    """Suggest ICD-10-CM (and ICD-10-PCS) codes for one note, with evidence and queries."""
+    with input_errors():
+        text = note.read_text(encoding="utf-8")
+        chosen = _policy(policy)
+        with _bars(as_json) as progress:
+            engine = _engine(chosen, progress)
+        result = engine.suggest(text)
+    if as_json:
+        print_json(result)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table("Code", "Title", "Score", "Evidence", "Flags", title=note.name)
+    for s in (*result.suggestions, *result.procedures):
+        table.add_row(
+            s.code,
+            s.title,
+            f"{s.score:.2f}",
+            "; ".join(e.text for e in s.evidence),
+            ", ".join(s.flags),
+        )
+    console.print(table)
+    for query in result.queries:
+        console.print(f"[bold]Query ({query.kind})[/bold]: {query.question}")
+        for option in query.options:
+            console.print(f"  [ ] {option}")
+
+
+@app.command("predict")
+def predict(
+    folder: Path,
+    out: Annotated[Path, typer.Option("--out", help="TSV file to write.")],
+    top: Annotated[int | None, typer.Option("--top", min=1, help="At most N per note.")] = None,
+    policy: PolicyOption = "us",
+    as_json: JsonOption = False,
+) -> None:
+    """Write `document_id<TAB>code<TAB>score` for every *.txt note in FOLDER, best first."""
+    with input_errors():
+        if not folder.is_dir():
+            raise OSError(f"{folder}: not a directory")
+        files = sorted(folder.glob("*.txt"))
+        chosen = _policy(policy)
+        with _bars(as_json) as progress:
+            engine = _engine(chosen, progress)
+            lines = []
+            for done, path in enumerate(files, 1):
+                result = engine.suggest(path.read_text(encoding="utf-8"))
+                ranked = sorted(result.suggestions, key=lambda s: -s.score)[:top]
+                lines.extend(f"{path.stem}\t{s.code.lower()}\t{s.score:.4f}" for s in ranked)
+                progress("coding notes", done, len(files))
+        out.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    if as_json:
+        print_json({"documents": len(files), "codes": len(lines), "out": str(out)})
+    else:
+        typer.echo(f"{len(lines)} codes for {len(files)} notes written to {out}")
+
+
+@app.command("eval")
+def evaluate(
+    split: Annotated[str, typer.Option("--split", help="CodiEsp split to score: dev.")] = "dev",
+    policy: PolicyOption = "us",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="First N notes.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Micro P/R/F1 and MAP on a CodiEsp split, beside the exact-title baseline."""
+    from openrcm.coding.evaluate import evaluate_split
+
+    with input_errors():
+        if split == "train":
+            fail("--split train: the engine is trained on train; score dev")
+        chosen = _policy(policy)
+        with _bars(as_json) as progress:
+            engine = _engine(chosen, progress)
+            report = evaluate_split(engine, _corpus(), split, limit=limit, progress=progress)
+    if as_json:
+        print_json(report)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        "System",
+        "Precision",
+        "Recall",
+        "F1",
+        "MAP",
+        title=f"CodiEsp {split}: {report['documents']} notes (policy {policy})",
+    )
+    for label, key in (
+        ("Diagnoses: engine", "diagnoses"),
+        ("Diagnoses: baseline (exact title)", "baseline"),
+        ("Procedures: engine", "procedures"),
+    ):
+        row = report[key]
+        table.add_row(label, *(f"{row[m]:.3f}" for m in ("precision", "recall", "f1", "map")))
+    for name, row in report["policies"].items():
+        table.add_row(
+            f"Diagnoses: {name}", *(f"{row[m]:.3f}" for m in ("precision", "recall", "f1", "map"))
+        )
+    Console().print(table)

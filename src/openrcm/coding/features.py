@@ -1,0 +1,182 @@
+"""Candidate codes for a note and the features the ranker scores them by.
+
+Candidates come from two places: the learned lexicon (phrases seen with a code in coded
+notes) and the tabular list (a sentence containing every word of a code's title or
+inclusion term). Each candidate carries its evidence spans and context flags; `feature_rows`
+turns the candidates of one note into the numeric rows the ranker reads (`FEATURES` names
+the columns).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from openrcm.coding.context import FLAGS, ContextDetector
+from openrcm.coding.knowledge import Knowledge, TermMatch
+from openrcm.coding.lexicon import Lexicon, PhraseHit
+from openrcm.coding.text import Token, sentences, tokens
+
+FEATURES = (
+    "lex_precision",
+    "lex_support",
+    "lex_phrases",
+    "lex_mean_top3",
+    "lex_noisy_or",
+    "lex_best_rank",
+    "lex_best_length",
+    "lex_mentions",
+    "dict_match",
+    "dict_coverage",
+    "dict_weight",
+    "dict_length",
+    "dict_count",
+    "both",
+    "log_prior",
+    "category_prior",
+    "billable",
+    "header",
+    "symptom_chapter",
+    "chapter",
+    "negated",
+    "uncertain",
+    "historical",
+    "family",
+    "first_position",
+    "category_rivals",
+    "best_in_category",
+    "note_candidates",
+)
+
+
+PARTIAL = 0.5  # a tabular term proposes its code when half its stems, the rarest among them, occur
+
+
+@dataclass(slots=True)
+class Candidate:
+    code: str
+    phrase_hits: list[PhraseHit] = field(default_factory=list)
+    term_matches: list[TermMatch] = field(default_factory=list)
+    flags: dict[str, float] = field(default_factory=dict)  # share of mentions with the flag
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Evidence spans, the most telling first: tabular terms, then phrases by precision."""
+        ranked = sorted(self.phrase_hits, key=lambda h: (-h.precision, h.start))
+        seen = dict.fromkeys(
+            [
+                (m.start, m.end)
+                for m in sorted(self.term_matches, key=lambda m: (-m.coverage, -m.length))
+            ]
+            + [(h.start, h.end) for h in ranked]
+        )
+        return list(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    text: str
+    sentences: tuple[tuple[Token, ...], ...]
+
+
+def prepare(text: str) -> Note:
+    return Note(text, tuple(tuple(tokens(text, s, e)) for s, e in sentences(text)))
+
+
+def candidates(
+    note: Note,
+    knowledge: Knowledge | None,
+    lexicon: Lexicon,
+    context: ContextDetector | None,
+) -> dict[str, Candidate]:
+    """Every code the lexicon or the tabular terms propose for the note, with evidence."""
+    found: dict[str, Candidate] = {}
+    for code, hits in lexicon.hits(note.sentences).items():
+        found.setdefault(code, Candidate(code)).phrase_hits.extend(hits)
+    if knowledge is not None:
+        for sentence in note.sentences:
+            for match in knowledge.match(sentence, partial=PARTIAL):
+                found.setdefault(match.code, Candidate(match.code)).term_matches.append(match)
+    if context is not None:
+        add_context(note.text, found, context)
+    return found
+
+
+def add_context(text: str, found: dict[str, Candidate], context: ContextDetector) -> None:
+    """Share of each candidate's (first three) evidence spans that are negated, uncertain, ..."""
+    spans: list[tuple[int, int]] = []
+    owners: list[str] = []
+    for code, cand in found.items():
+        for span in cand.spans()[:3]:
+            spans.append(span)
+            owners.append(code)
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    counts: Counter[str] = Counter()
+    for code, flags in zip(owners, context.flags(text, spans), strict=True):
+        counts[code] += 1
+        tally[code].update(flags)
+    for code, cand in found.items():
+        n = counts.get(code, 0)
+        cand.flags = {f: tally[code][f] / n for f in FLAGS} if n else {}
+
+
+def feature_rows(
+    note: Note, found: dict[str, Candidate], knowledge: Knowledge | None, lexicon: Lexicon
+) -> tuple[list[str], list[list[float]]]:
+    """Codes in a stable order and one feature row per code (columns as in `FEATURES`)."""
+    codes = sorted(found)
+    best: dict[str, float] = {}
+    for code in codes:
+        hits = found[code].phrase_hits
+        best[code] = max((h.precision for h in hits), default=0.0)
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for code in codes:
+        by_category[code.split(".")[0]].append(code)
+    length = max(1, len(note.text))
+    n_candidates = math.log1p(len(codes))
+    rows = []
+    for code in codes:
+        cand = found[code]
+        hits = sorted(cand.phrase_hits, key=lambda h: -h.precision)
+        top = hits[:3]
+        distinct = {h.phrase: h.precision for h in hits}
+        miss = 1.0
+        for p in distinct.values():
+            miss *= 1.0 - min(p, 0.99)
+        spans = cand.spans()
+        rivals = by_category[code.split(".")[0]]
+        in_icd = knowledge is not None and code in knowledge
+        billable = knowledge.is_billable(code) if knowledge is not None else False
+        rows.append(
+            [
+                hits[0].precision if hits else 0.0,
+                math.log1p(hits[0].support) if hits else 0.0,
+                math.log1p(len(distinct)),
+                sum(h.precision for h in top) / len(top) if top else 0.0,
+                1.0 - miss if hits else 0.0,
+                float(min((h.rank for h in hits), default=9)),
+                float(hits[0].phrase.count(" ") + 1) if hits else 0.0,
+                math.log1p(len({h.start for h in hits})),
+                1.0 if any(m.coverage == 1.0 for m in cand.term_matches) else 0.0,
+                max((m.coverage for m in cand.term_matches), default=0.0),
+                max((m.weight for m in cand.term_matches), default=0.0),
+                max((m.length * m.coverage for m in cand.term_matches), default=0) / 5.0,
+                math.log1p(len(cand.term_matches)),
+                1.0 if hits and any(m.coverage == 1.0 for m in cand.term_matches) else 0.0,
+                math.log(lexicon.prior(code) + 1e-4),
+                math.log(lexicon.category_prior(code) + 1e-4),
+                1.0 if billable else 0.0,
+                1.0 if in_icd and not billable else 0.0,
+                1.0 if code.startswith("r") else 0.0,
+                float(ord(code[0]) - ord("a")),
+                cand.flags.get("negated", 0.0),
+                cand.flags.get("uncertain", 0.0),
+                cand.flags.get("historical", 0.0),
+                cand.flags.get("family", 0.0),
+                min((s for s, _ in spans), default=length) / length,
+                float(len(rivals) - 1),
+                1.0 if best[code] >= max(best[c] for c in rivals) else 0.0,
+                n_candidates,
+            ]
+        )
+    return codes, rows

@@ -1,0 +1,161 @@
+"""What the engine learns from coded notes: which phrases go with which codes.
+
+For every phrase of one to three stems in a training note, and every code of that note, the
+lexicon counts how often they occur together and how often the phrase occurs at all. A
+phrase that appears in 9 notes, 8 of them coded I10, is strong evidence for I10; a phrase in
+200 notes with 10 I10s is not. Only pairs seen in at least `min_support` notes are kept.
+
+`PairCounts` counts a corpus once and then builds the lexicon of any subset of its notes
+(all of them, or all but one cross-validation fold) without counting again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from openrcm.coding.text import Token
+
+MAX_N = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    code: str
+    precision: float  # smoothed share of notes with the phrase that carry the code
+    support: int  # notes with both the phrase and the code
+    rank: int  # 0 when the code is the phrase's most frequent code, 1 the next, ...
+    phrase: str
+    start: int
+    end: int
+
+
+def phrases(sentence: Sequence[Token]) -> Iterable[tuple[str, int, int]]:
+    """Phrases of 1..MAX_N consecutive stems with their character span."""
+    for i in range(len(sentence)):
+        for n in range(1, MAX_N + 1):
+            if i + n > len(sentence):
+                break
+            part = sentence[i : i + n]
+            yield " ".join(t.stem for t in part), part[0].start, part[-1].end
+
+
+def note_phrases(sentences: Sequence[Sequence[Token]]) -> set[str]:
+    return {p for s in sentences for p, _, _ in phrases(s)}
+
+
+class Lexicon:
+    """Phrase -> code -> notes with both, and how many notes hold each phrase and code."""
+
+    def __init__(
+        self,
+        pairs: Mapping[str, Mapping[str, int]],
+        phrase_notes: Mapping[str, int],
+        code_notes: Mapping[str, int],
+        notes: int,
+        smoothing: float = 1.0,
+    ) -> None:
+        self.pairs = pairs
+        self.phrase_notes = phrase_notes
+        self.code_notes = code_notes
+        self.notes = notes
+        self.smoothing = smoothing
+        categories: Counter[str] = Counter()
+        for known, n in code_notes.items():
+            categories[known.split(".")[0]] += n
+        self._categories = categories
+        self._ranks = {
+            phrase: {c: r for r, c in enumerate(sorted(codes, key=lambda c: (-codes[c], c)))}
+            for phrase, codes in pairs.items()
+        }
+
+    @classmethod
+    def fit(
+        cls,
+        notes: Iterable[tuple[Sequence[Sequence[Token]], Iterable[str]]],
+        **options: float,
+    ) -> Lexicon:
+        """Learn from (sentences of tokens, gold codes) pairs."""
+        seen, gold = [], []
+        for sentences, codes in notes:
+            seen.append(note_phrases(sentences))
+            gold.append(frozenset(codes))
+        return PairCounts(seen, gold).lexicon(**options)
+
+    def prior(self, code: str) -> float:
+        """Share of training notes that carry `code`."""
+        return self.code_notes.get(code, 0) / max(1, self.notes)
+
+    def category_prior(self, code: str) -> float:
+        """Share of training notes that carry a code of the same three-character category."""
+        return self._categories.get(code.split(".")[0], 0) / max(1, self.notes)
+
+    def hits(self, sentences: Sequence[Sequence[Token]]) -> dict[str, list[PhraseHit]]:
+        """Every code suggested by a phrase of the note, with the phrase's evidence."""
+        found: dict[str, list[PhraseHit]] = defaultdict(list)
+        for sentence in sentences:
+            for phrase, start, end in phrases(sentence):
+                codes = self.pairs.get(phrase)
+                if not codes:
+                    continue
+                total = self.phrase_notes[phrase] + self.smoothing
+                ranks = self._ranks[phrase]
+                for code, n in codes.items():
+                    found[code].append(
+                        PhraseHit(code, n / total, n, ranks[code], phrase, start, end)
+                    )
+        return found
+
+
+class PairCounts:
+    """Phrase-code co-occurrence counts over a corpus, kept by note for cheap subsets."""
+
+    def __init__(
+        self, note_phrases: Sequence[set[str]], note_codes: Sequence[frozenset[str]]
+    ) -> None:
+        self.note_phrases = note_phrases
+        self.note_codes = note_codes
+        together: Counter[tuple[str, str]] = Counter()
+        for seen, codes in zip(note_phrases, note_codes, strict=True):
+            together.update((p, c) for p in seen for c in codes)
+        # a pair seen once in the whole corpus is seen at most once in any subset
+        self._notes_of: dict[tuple[str, str], list[int]] = {
+            pair: [] for pair, n in together.items() if n >= 2
+        }
+        for i, (seen, codes) in enumerate(zip(note_phrases, note_codes, strict=True)):
+            for p in seen:
+                for c in codes:
+                    owners = self._notes_of.get((p, c))
+                    if owners is not None:
+                        owners.append(i)
+
+    def lexicon(
+        self,
+        exclude: Collection[int] = (),
+        *,
+        min_support: int = 2,
+        min_precision: float = 0.12,
+        smoothing: float = 1.0,
+    ) -> Lexicon:
+        """The lexicon of every note but `exclude`.
+
+        Pairs seen in fewer than `min_support` notes, or whose smoothed precision is below
+        `min_precision`, are dropped: they are noise, and they are most of the pairs.
+        """
+        left_out = frozenset(exclude)
+        phrase_notes: Counter[str] = Counter()
+        code_notes: Counter[str] = Counter()
+        kept_notes = 0
+        for i, (seen, codes) in enumerate(zip(self.note_phrases, self.note_codes, strict=True)):
+            if i not in left_out:
+                kept_notes += 1
+                phrase_notes.update(seen)
+                code_notes.update(codes)
+        pairs: dict[str, dict[str, int]] = defaultdict(dict)
+        for (phrase, code), owners in self._notes_of.items():
+            n = len(owners) - (sum(1 for i in owners if i in left_out) if left_out else 0)
+            if n >= min_support and n / (phrase_notes[phrase] + smoothing) >= min_precision:
+                pairs[phrase][code] = n
+        kept = {p: phrase_notes[p] for p in pairs}
+        return Lexicon(dict(pairs), kept, dict(code_notes), kept_notes, smoothing)
