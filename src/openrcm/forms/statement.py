@@ -2,14 +2,18 @@
 
 Drawn with reportlab on US Letter. The amount due is only adjudicated patient responsibility;
 amounts still with insurance are listed in their own column and never added to it.
+`statement_document` and `statement_csv` are the same statement for print-and-mail vendors:
+one JSON document, or one CSV row per line with the mailing columns repeated.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
@@ -108,6 +112,12 @@ def render_statement(statement: Statement, parties: StatementParties) -> bytes:
         )
         for (_, x, right), cell in zip(COLUMNS, cells, strict=True):
             _text(pdf, cell, x, y, right)
+        if account.patient_share:
+            y -= 10
+            pdf.setFont("Helvetica-Oblique", 7)
+            share = ", ".join(f"{kind} {format_money(v)}" for kind, v in account.patient_share)
+            pdf.drawString(1.45 * inch, y, f"Your share after insurance: {share}")
+            pdf.setFont("Helvetica", 8)
 
     y -= 28
     pdf.setFont("Helvetica-Bold", 8)
@@ -153,3 +163,111 @@ def _text(pdf: Canvas, text: str, x: float, y: float, right: bool) -> None:
 def write_statement(statement: Statement, parties: StatementParties, path: Path) -> Path:
     path.write_bytes(render_statement(statement, parties))
     return path
+
+
+def statement_document(statement: Statement, parties: StatementParties) -> dict[str, Any]:
+    """The statement as one JSON-ready document: money "125.00", dates ISO."""
+    return {
+        "guarantor_id": statement.guarantor_id,
+        "account_number": parties.account_number,
+        "statement_date": statement.statement_date.isoformat(),
+        "pay_by": (statement.statement_date + timedelta(days=30)).isoformat(),
+        "amount_due": format_money(statement.amount_due),
+        "insurance_pending": format_money(statement.insurance_pending),
+        "dunning_level": statement.dunning_level,
+        "message": statement.message,
+        "plan": statement.plan_note,
+        "aging": {name: format_money(amount) for name, amount in statement.aging.items()},
+        "mail_to": {"name": parties.guarantor_name, "address": list(parties.guarantor_address)},
+        "remit_to": {
+            "name": parties.practice_name,
+            "address": list(parties.practice_address),
+            "phone": parties.practice_phone,
+        },
+        "lines": [
+            {
+                "claim": a.patient_control_number,
+                "patient": a.patient_name,
+                "service_date": a.service_date.isoformat(),
+                "description": a.description,
+                "charge": format_money(a.charge),
+                "insurance_paid": format_money(a.insurance_paid),
+                "adjustments": format_money(a.adjustments),
+                "patient_paid": format_money(a.patient_paid),
+                "insurance_pending": format_money(a.pending),
+                "status": "insurance_pending" if a.insurance_pending else "due",
+                "patient_share": {kind: format_money(v) for kind, v in a.patient_share},
+                "due": format_money(a.due),
+            }
+            for a in statement.lines
+        ],
+    }
+
+
+CSV_COLUMNS = (
+    "account_number",
+    "statement_date",
+    "mail_name",
+    "mail_address1",
+    "mail_address2",
+    "mail_address3",
+    "amount_due",
+    "insurance_pending",
+    "dunning_level",
+    "claim",
+    "patient",
+    "service_date",
+    "description",
+    "charge",
+    "insurance_paid",
+    "adjustments",
+    "patient_paid",
+    "line_insurance_pending",
+    "line_due",
+)
+
+
+def statement_csv_rows(statement: Statement, parties: StatementParties) -> list[dict[str, str]]:
+    """One row per statement line, each carrying the mailing and total columns."""
+    document = statement_document(statement, parties)
+    address = [*parties.guarantor_address, "", "", ""][:3]
+    head = {
+        "account_number": parties.account_number,
+        "statement_date": document["statement_date"],
+        "mail_name": parties.guarantor_name,
+        "mail_address1": address[0],
+        "mail_address2": address[1],
+        "mail_address3": address[2],
+        "amount_due": document["amount_due"],
+        "insurance_pending": document["insurance_pending"],
+        "dunning_level": str(statement.dunning_level),
+    }
+    return [
+        {
+            **head,
+            "claim": line["claim"],
+            "patient": line["patient"],
+            "service_date": line["service_date"],
+            "description": line["description"],
+            "charge": line["charge"],
+            "insurance_paid": line["insurance_paid"],
+            "adjustments": line["adjustments"],
+            "patient_paid": line["patient_paid"],
+            "line_insurance_pending": line["insurance_pending"],
+            "line_due": line["due"] if line["status"] == "due" else "",
+        }
+        for line in document["lines"]
+    ]
+
+
+def statement_csv(
+    statements: list[tuple[Statement, StatementParties]], *, header: bool = True
+) -> str:
+    """Statements as CSV text for a print-and-mail vendor."""
+    buffer = StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    if header:
+        writer.writeheader()
+    for statement, parties in statements:
+        writer.writerows(statement_csv_rows(statement, parties))
+    return buffer.getvalue()

@@ -1,7 +1,9 @@
 """Payment plans: a patient balance split into instalments, paid down, missed, defaulted.
 
 Instalments are whole cents; the remainder lands on the last instalment so the schedule
-sums exactly to the balance. Payments apply to the oldest unpaid instalment first.
+sums exactly to the balance. Payments apply to the oldest unpaid instalment first; `review`
+defaults a plan after more misses than allowed, and `plan_note` says where it stands on the
+statement.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
+from typing import Any
 
-from openrcm.domain.money import CENT, ZERO, to_money
+from openrcm.domain.money import CENT, ZERO, format_money, to_money
 
 
 class PlanStatus(StrEnum):
@@ -47,6 +50,8 @@ class PaymentPlan:
     max_missed: int = 2  # a plan defaults after this many missed instalments
     grace_days: int = 10  # an instalment counts as missed this long after its due date
     status: PlanStatus = PlanStatus.ACTIVE
+    id: str = ""  # the stored plan's id
+    created_on: date | None = None
 
     @property
     def paid(self) -> Decimal:
@@ -83,6 +88,8 @@ def create_plan(
     first_due: date,
     max_missed: int = 2,
     grace_days: int = 10,
+    plan_id: str = "",
+    created_on: date | None = None,
 ) -> PaymentPlan:
     """Split `balance` into `instalments` monthly amounts; the last takes the remainder."""
     balance = to_money(balance)
@@ -100,7 +107,15 @@ def create_plan(
         Instalment(number=n + 1, due_date=add_months(first_due, n), amount=amount)
         for n, amount in enumerate(amounts)
     )
-    return PaymentPlan(guarantor_id, balance, schedule, max_missed, grace_days)
+    return PaymentPlan(
+        guarantor_id,
+        balance,
+        schedule,
+        max_missed,
+        grace_days,
+        id=plan_id,
+        created_on=created_on,
+    )
 
 
 def apply_payment(plan: PaymentPlan, amount: Decimal) -> tuple[PaymentPlan, Decimal]:
@@ -126,3 +141,69 @@ def review(plan: PaymentPlan, as_of: date) -> PaymentPlan:
     if plan.status is PlanStatus.ACTIVE and len(plan.missed(as_of)) > plan.max_missed:
         return replace(plan, status=PlanStatus.DEFAULTED)
     return plan
+
+
+def plan_note(plan: PaymentPlan, as_of: date) -> str:
+    """The plan's standing as one line for the statement."""
+    paid = sum(1 for i in plan.instalments if i.is_paid)
+    total = len(plan.instalments)
+    if plan.status is PlanStatus.PAID_OFF:
+        return f"Payment plan paid off: all {total} instalments paid. Thank you."
+    if plan.status is PlanStatus.DEFAULTED:
+        missed = len(plan.missed(as_of))
+        return (
+            f"Payment plan DEFAULTED after {missed} missed instalments; the full balance of "
+            f"${format_money(plan.remaining)} is due."
+        )
+    nxt = plan.next_due()
+    missed = plan.missed(as_of)
+    text = f"Payment plan: {paid} of {total} instalments paid"
+    if nxt is not None:
+        text += f"; next ${format_money(nxt.remaining)} due {nxt.due_date.isoformat()}"
+    if missed:
+        text += f"; {len(missed)} missed (the plan ends after {plan.max_missed + 1})"
+    return text + "."
+
+
+def plan_document(plan: PaymentPlan) -> dict[str, object]:
+    """The plan as JSON-ready data (money "125.00", dates ISO), as storage keeps it."""
+    return {
+        "id": plan.id,
+        "guarantor_id": plan.guarantor_id,
+        "balance": format_money(plan.balance),
+        "max_missed": plan.max_missed,
+        "grace_days": plan.grace_days,
+        "status": plan.status.value,
+        "created_on": plan.created_on.isoformat() if plan.created_on else None,
+        "instalments": [
+            {
+                "number": i.number,
+                "due_date": i.due_date.isoformat(),
+                "amount": format_money(i.amount),
+                "paid_amount": format_money(i.paid_amount),
+            }
+            for i in plan.instalments
+        ],
+    }
+
+
+def plan_from_document(data: dict[str, Any]) -> PaymentPlan:
+    """The plan `plan_document` wrote."""
+    return PaymentPlan(
+        str(data["guarantor_id"]),
+        Decimal(data["balance"]),
+        tuple(
+            Instalment(
+                int(i["number"]),
+                date.fromisoformat(i["due_date"]),
+                Decimal(i["amount"]),
+                Decimal(i["paid_amount"]),
+            )
+            for i in data["instalments"]
+        ),
+        int(data["max_missed"]),
+        int(data["grace_days"]),
+        PlanStatus(data["status"]),
+        id=str(data["id"]),
+        created_on=date.fromisoformat(data["created_on"]) if data.get("created_on") else None,
+    )

@@ -2,15 +2,16 @@
 
 Only patient responsibility that the last responsible payer has adjudicated is due. A claim
 still with insurance shows its pending amount separately and never as due. Statements go
-out in cycles (every 30 days by default) and climb dunning levels 1 to 4 as the oldest due
-amount ages; a guarantor on a payment plan in good standing stays at level 1.
+out in cycles (every 30 days by default, `cycle_due`) and climb dunning levels 1 to 4 as the
+oldest due amount ages, one level per cycle at most (`next_dunning_level`); a guarantor on a
+payment plan in good standing stays at level 1.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from openrcm.domain.aging import AGING_BUCKETS, bucket_of
@@ -25,9 +26,17 @@ DUNNING_MESSAGES = {
 }
 
 
+STATEMENT_INTERVAL_DAYS = 30
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimAccount:
-    """One claim as the guarantor sees it, derived from the ledger by the service layer."""
+    """One claim as the guarantor sees it, derived from the ledger by the service layer.
+
+    patient_adjustments: patient share the practice gave up (small-balance or bad-debt
+    write-offs), so `due` is what is really left to collect. patient_share: what the
+    payers put on the patient, by kind (deductible, coinsurance, copay, other).
+    """
 
     patient_control_number: str
     patient_name: str
@@ -40,13 +49,16 @@ class ClaimAccount:
     patient_responsibility: Decimal  # adjudicated PR, or expected PR while insurance is pending
     insurance_pending: bool  # True while a payer still has to adjudicate
     responsibility_date: date | None = None  # when the patient's share became due (last payer)
+    patient_adjustments: Decimal = field(default=ZERO, kw_only=True)
+    patient_share: tuple[tuple[str, Decimal], ...] = field(default=(), kw_only=True)
+    """The adjudicated patient share by kind: ("deductible", 40.00), ("copay", 20.00)."""
 
     @property
     def due(self) -> Decimal:
         """What the guarantor owes now: nothing while insurance is pending."""
         if self.insurance_pending:
             return ZERO
-        return self.patient_responsibility - self.patient_paid
+        return self.patient_responsibility - self.patient_paid - self.patient_adjustments
 
     @property
     def pending(self) -> Decimal:
@@ -54,6 +66,16 @@ class ClaimAccount:
         if not self.insurance_pending:
             return ZERO
         return self.charge - self.insurance_paid - self.adjustments - self.patient_paid
+
+
+SHARE_KINDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
+"""PR group CARCs (Claim Adjustment Reason Codes) by the name a statement gives them."""
+
+
+def share_kind(reason: str | None) -> str:
+    """"PR-1" -> "deductible"; any other patient-responsibility reason -> "other"."""
+    carc = (reason or "").rpartition("-")[2]
+    return SHARE_KINDS.get(carc, "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,21 @@ def dunning_level(accounts: Sequence[ClaimAccount], as_of: date, *, on_plan: boo
     return 1 if oldest <= 30 else 2 if oldest <= 60 else 3 if oldest <= 90 else 4
 
 
+def next_dunning_level(previous: int | None, aged_level: int) -> int:
+    """The level of this cycle's statement: what the age calls for, but at most one level
+    above the last statement's, so no guarantor gets a final notice as a first letter."""
+    return max(1, min(aged_level, (previous or 0) + 1))
+
+
+def cycle_due(
+    last_statement_date: date | None, as_of: date, interval_days: int = STATEMENT_INTERVAL_DAYS
+) -> bool:
+    """True when a guarantor's next cycle statement is due on `as_of`."""
+    return last_statement_date is None or as_of - last_statement_date >= timedelta(
+        days=interval_days
+    )
+
+
 def build_statement(
     guarantor_id: str,
     accounts: Sequence[ClaimAccount],
@@ -95,8 +132,15 @@ def build_statement(
     *,
     plan_note: str | None = None,
     minimum_due: Decimal = Decimal("0.01"),
+    on_plan: bool | None = None,
+    previous_level: int | None = None,
 ) -> Statement | None:
-    """The guarantor's statement, or None when nothing is due (pending amounts alone are not billed)."""
+    """The guarantor's statement, or None when nothing is due (pending amounts alone are not billed).
+
+    on_plan: a payment plan in good standing (default: a `plan_note` is given) keeps the
+    level at 1; previous_level: the level of the last cycle statement, which the new one
+    exceeds by one at most (None: the age alone decides, as for an on-demand statement).
+    """
     shown = tuple(
         sorted(
             (a for a in accounts if a.due != 0 or a.pending > 0),
@@ -106,7 +150,10 @@ def build_statement(
     due = sum((a.due for a in shown), ZERO)
     if due < minimum_due:
         return None
-    level = dunning_level(shown, as_of, on_plan=plan_note is not None)
+    good_standing = plan_note is not None if on_plan is None else on_plan
+    level = dunning_level(shown, as_of, on_plan=good_standing)
+    if previous_level is not None:
+        level = next_dunning_level(previous_level, level)
     return Statement(
         guarantor_id=guarantor_id,
         statement_date=as_of,
