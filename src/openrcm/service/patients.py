@@ -779,9 +779,10 @@ def _plan_json(plan: PaymentPlan) -> dict[str, Any]:
 
 
 def _reviewed_plans(repo: SqlPatientAccountRepository, as_of: date) -> dict[str, PaymentPlan]:
-    """Active plans reviewed for misses (defaults stored); the latest plan per guarantor."""
+    """Plans reviewed for misses (defaults stored); the latest plan per guarantor, whatever
+    its status, so a statement can say a plan defaulted or was paid off."""
     latest: dict[str, PaymentPlan] = {}
-    for plan in repo.plans(status=PlanStatus.ACTIVE.value):
+    for plan in repo.plans():
         reviewed = review(plan, as_of)
         if reviewed.status is not plan.status:
             repo.update_plan(reviewed)
@@ -834,7 +835,11 @@ def create_payment_plan(
 def review_plans(uow: Any, *, as_of: date) -> list[PaymentPlan]:
     """Review every active plan for missed instalments; returns the plans (defaults stored)."""
     with uow:
-        found = list(_reviewed_plans(accounts_of(uow), as_of).values())
+        found = [
+            p
+            for p in _reviewed_plans(accounts_of(uow), as_of).values()
+            if p.status is not PlanStatus.PAID_OFF
+        ]
         uow.commit()
     return found
 
