@@ -388,7 +388,7 @@ class AccountSummary:
             "credit": format_money(self.credit),
             "dunning_level": self.state.dunning_level if self.state else None,
             "collection_stage": self.state.stage if self.state else "none",
-            "plan": _plan_json(self.plan) if self.plan else None,
+            "plan": plan_json(self.plan) if self.plan else None,
             "claims": [
                 {
                     "claim": c.claim,
@@ -449,7 +449,7 @@ class PaymentResult:
                 {"claim": a.claim, "amount": format_money(a.amount)} for a in self.allocations
             ],
             "credit": format_money(self.credit),
-            "plan": _plan_json(self.plan) if self.plan else None,
+            "plan": plan_json(self.plan) if self.plan else None,
             "already_posted": self.already_posted,
         }
 
@@ -768,7 +768,7 @@ def statements(uow: Any, guarantor_id: str) -> list[StatementRecord]:
 # -- payment plans ------------------------------------------------------------------------
 
 
-def _plan_json(plan: PaymentPlan) -> dict[str, Any]:
+def plan_json(plan: PaymentPlan) -> dict[str, Any]:
     from openrcm.patients.payment_plan import plan_document
 
     return {
@@ -1454,6 +1454,7 @@ __all__ = [
     "log_inquiry",
     "mark_refund_paid",
     "open_tasks",
+    "plan_json",
     "plans",
     "policy",
     "post_payment",
