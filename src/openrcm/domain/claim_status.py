@@ -123,6 +123,9 @@ class ClaimStatusRequest(Record):
     payer_claim_control_number: str | None = None  # REF*1K
     bill_type: str | None = None  # REF*BLT (institutional)
     patient_control_number: str | None = None  # REF*EJ: CLM01 of the claim
+    clearinghouse_trace_number: str | None = None  # REF*D9
+    group_number: str | None = None  # REF*6P
+    prescription_number: str | None = None  # REF*XZ (pharmacy claims)
     charge_amount: Money | None = None  # AMT*T3
     service_date: date | None = None  # DTP*472
     service_date_end: date | None = None

@@ -176,6 +176,7 @@ class Benefit(Record):
     dates: tuple[QualifiedDate, ...] = ()  # DTP in 2110: 292 benefit, 348 begin, 349 end...
     messages: tuple[str, ...] = ()  # MSG01
     related_entities: tuple[Entity, ...] = ()  # loop 2120: primary care provider, other payer
+    rejections: tuple[Rejection, ...] = ()  # AAA in 2110: this benefit could not be answered
 
     @property
     def is_active_coverage(self) -> bool:
