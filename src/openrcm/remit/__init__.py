@@ -6,11 +6,22 @@ SVC; `adjustments` maps CAS group codes to accounts; `cob` ranks a claim's payer
 where patient responsibility goes, and builds the next payer's claim with COB data;
 `balancing` checks BPR against claims and PLB, and each claim and line against its CAS;
 `book` indexes the earlier entries posting needs; `underpayment` compares allowed amounts
-with the contract; `queues` holds the exception, denial and discrepancy records.
+with the contract; `queues` holds the exception, denial and discrepancy records;
+`deposits` reads bank deposits and reconciles them with 835 payments by trace number and
+amount.
 """
 
 from openrcm.remit.book import Book
 from openrcm.remit.cob import adjudicating_payer, next_claim, next_payer
+from openrcm.remit.deposits import (
+    BankDeposit,
+    DepositMatch,
+    MatchKind,
+    Reconciliation,
+    RemittancePayment,
+    read_deposits_csv,
+    reconcile,
+)
 from openrcm.remit.matching import ClaimIndex, match_lines
 from openrcm.remit.posting import (
     POSTED_STATUSES,
@@ -41,18 +52,23 @@ __all__ = [
     "DEFAULT_TOLERANCE",
     "POSTED_STATUSES",
     "RECOVERY_CODES",
+    "BankDeposit",
     "Book",
     "CheckSummary",
     "ClaimIndex",
     "ClaimOutcome",
     "ContractQuery",
     "Denial",
+    "DepositMatch",
     "Discrepancy",
     "DiscrepancyKind",
     "ExceptionReason",
     "ExpectedAmount",
+    "MatchKind",
     "Posting",
     "PostingException",
+    "Reconciliation",
+    "RemittancePayment",
     "adjudicating_payer",
     "check_key",
     "find_discrepancies",
@@ -62,4 +78,6 @@ __all__ = [
     "payer_party",
     "post_remittance",
     "post_remittances",
+    "read_deposits_csv",
+    "reconcile",
 ]

@@ -3,16 +3,26 @@
 `post_835(uow, text)` reads the file (pure), then posts each payment (check or EFT) in its
 own unit of work: the claims it names are loaded, their history read, `post_remittance`
 builds the entries, and entries, work items (exceptions, denials, discrepancies, secondary
-claims) and claim statuses are written together or not at all. A payment already in the
-ledger is skipped; the file's hash is recorded after its last payment, so the same file
-twice changes nothing, and a file interrupted half-way finishes where it stopped.
+claims), the payment's record (BPR02, TRN02) and claim statuses (moved in bulk) are written
+together or not at all. A payment already in the ledger is skipped; the file's hash is
+recorded after its last payment, so the same file twice changes nothing, and a file
+interrupted half-way finishes where it stopped.
+
+The work queue is read and resolved here too: `resolve_work_items` closes items with a
+note, `pending_secondary_claims` gives the secondary and tertiary claims posting built and
+nobody has billed, and `mark_secondaries_billed` closes them once sent. Deposit
+reconciliation: `import_deposits` stores a bank export's deposits (idempotent by row),
+`match_deposits` ties them to the 835 payments by trace number and amount and lists what is
+left on either side.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -29,10 +39,15 @@ from openrcm.remit import (
     DEFAULT_TOLERANCE,
     ExpectedAmount,
     Posting,
+    Reconciliation,
+    RemittancePayment,
     check_key,
     payer_party,
     post_remittance,
+    read_deposits_csv,
+    reconcile,
 )
+from openrcm.remit.deposits import DEFAULT_WINDOW_DAYS
 from openrcm.service.ledger import ledger_of
 
 
@@ -154,6 +169,19 @@ def post_835(
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: posting a payment builds hundreds of thousands of
+    small acyclic objects, and collection passes over them would only slow it down."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _post_check(
     uow: Any,
     remittance: Remittance,
@@ -165,7 +193,7 @@ def _post_check(
 ) -> Posting | None:
     """Post one payment in one transaction; None when it is already in the ledger."""
     check = check_key(remittance)
-    with uow:
+    with uow, _collector_paused():
         ledger = ledger_of(uow)
         if ledger.has_check(check):
             return None
@@ -179,13 +207,7 @@ def _post_check(
             for a in plb.adjustments
             if a.reference
         }
-        history = _unique(
-            [
-                *ledger.for_claims(numbers),
-                *ledger.for_payer_claim_numbers(references),
-                *ledger.for_account(refunds_payable(payer_party(remittance))),
-            ]
-        )
+        history = ledger.history(numbers, references, refunds_payable(payer_party(remittance)))
         more = {e.claim for e in history if e.claim} - claims.keys()
         if more:
             claims.update(uow.claims.by_control_numbers(more))
@@ -202,10 +224,24 @@ def _post_check(
         charges = [c for c in charges if c.claim in posted_claims]
         ledger.add([*charges, *posting.entries], document=digest)
         ledger.add_work_items(_work_items(posting))
+        ledger.add_payment(payment_of(remittance), document=digest)
         if update_claim_status:
             _move_claims(uow, claims, posting)
         uow.commit()
     return posting
+
+
+def payment_of(remittance: Remittance) -> RemittancePayment:
+    """The record deposit reconciliation keeps of one 835 payment (BPR and TRN)."""
+    return RemittancePayment(
+        check=check_key(remittance),
+        trace_number=remittance.trace_number,
+        payer_id=payer_party(remittance),
+        payer_name=remittance.payer.name or "",
+        payment_date=remittance.payment_date,
+        amount=remittance.total_paid_amount,
+        payment_method=remittance.payment_method.value,
+    )
 
 
 def _unique(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
@@ -216,16 +252,29 @@ def _unique(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
 
 
 def _move_claims(uow: Any, claims: dict[str, Claim], posting: Posting) -> None:
-    """Move each posted claim to the status its adjudication implies, when the move is legal."""
+    """Move each posted claim to the status its adjudication implies, when the move is legal.
+
+    All moves of one payment go to the store at once (`set_statuses`); a repository without
+    it (a test fake) moves them one by one.
+    """
     current = dict(claims)
+    moves: list[tuple[Claim, Any]] = []
     for outcome in posting.outcomes:
         claim = current.get(outcome.patient_control_number)
         if claim is None or claim.status is outcome.claim_status:
             continue
         if can_transition(claim.status, outcome.claim_status):
-            current[claim.patient_control_number] = uow.claims.set_status(
-                claim, outcome.claim_status, reason=f"835 {posting.check.check}"
+            moves.append((claim, outcome.claim_status))
+            current[claim.patient_control_number] = claim.model_copy(
+                update={"status": outcome.claim_status}
             )
+    reason = f"835 {posting.check.check}"
+    bulk = getattr(uow.claims, "set_statuses", None)
+    if bulk is not None:
+        bulk(moves, reason=reason)
+        return
+    for claim, status in moves:
+        uow.claims.set_status(claim, status, reason=reason)
 
 
 def _plain(value: Any) -> Any:
@@ -297,3 +346,113 @@ def exceptions(
     """Open remittance work items (exceptions by default; "denial", "discrepancy", ...)."""
     with uow:
         return ledger_of(uow).work_items(kind=kind, limit=limit)
+
+
+def resolve_work_items(uow: Any, ids: Sequence[str], note: str | None = None) -> int:
+    """Close open remittance work items (any kind) with a note; returns how many were open."""
+    with uow:
+        done = ledger_of(uow).resolve_work_items(ids, note[:200] if note else None)
+        uow.commit()
+    return done
+
+
+def pending_secondary_claims(uow: Any) -> list[Claim]:
+    """The secondary and tertiary claims posting built that nobody has billed yet, oldest
+    first, as domain claims ready for an 837 (COB data included)."""
+    with uow:
+        documents = ledger_of(uow).work_item_documents(kind="secondary_claim")
+    return [Claim.model_validate_json(document) for _, document in documents]
+
+
+def mark_secondaries_billed(uow: Any, ids: Sequence[str], note: str = "billed") -> int:
+    """Close the secondary-claim work items of these claims once their 837 is sent.
+
+    `ids` are the secondary claims' ids (`Claim.id`, as `pending_secondary_claims` gives
+    them) or the work items' own ids. Returns how many items were closed.
+    """
+    wanted = set(ids)
+    with uow:
+        ledger = ledger_of(uow)
+        items = [
+            item_id
+            for item_id, document in ledger.work_item_documents(kind="secondary_claim")
+            if item_id in wanted or json.loads(document).get("id") in wanted
+        ]
+        done = ledger.resolve_work_items(items, note)
+        uow.commit()
+    return done
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepositImport:
+    """What importing one bank export did, as `openrcm remit deposits import --json` prints it."""
+
+    document: str  # the file's SHA-256
+    deposits_read: int = 0
+    deposits_imported: int = 0
+    already_imported: int = 0
+    amount_imported: Decimal = ZERO
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "deposits_read": self.deposits_read,
+            "deposits_imported": self.deposits_imported,
+            "already_imported": self.already_imported,
+            "amount_imported": format_money(self.amount_imported),
+            "document": self.document,
+            "findings": [
+                {"code": f.code, "severity": f.severity.value, "message": f.message}
+                for f in self.findings
+            ],
+        }
+
+
+def import_deposits(uow: Any, text: str, *, name: str | None = None) -> DepositImport:
+    """Store the deposits of a bank export (CSV); a deposit already stored is left alone.
+
+    Raises `ValueError` when the text has no usable header. Rows that cannot be read are
+    findings; the others are imported.
+    """
+    digest = content_sha256(text)
+    deposits, findings = read_deposits_csv(text)
+    with uow:
+        new = ledger_of(uow).add_deposits(deposits, document=digest)
+        if not uow.documents.seen(digest):
+            uow.documents.add(
+                ImportedDocument(
+                    kind="deposits",
+                    content_sha256=digest,
+                    name=name[:255] if name else None,
+                    received_at=datetime.now(UTC),
+                )
+            )
+        uow.commit()
+    read = len({d.id for d in deposits})
+    return DepositImport(
+        document=digest,
+        deposits_read=read,
+        deposits_imported=len(new),
+        already_imported=read - len(new),
+        amount_imported=sum((d.amount for d in new), ZERO),
+        findings=tuple(findings),
+    )
+
+
+def match_deposits(uow: Any, *, window_days: int = DEFAULT_WINDOW_DAYS) -> Reconciliation:
+    """Match stored deposits to posted 835 payments and store the new matches.
+
+    Matches made earlier stand; running it again changes nothing until new deposits or
+    payments arrive. Returns every match and what is left unmatched on either side.
+    """
+    with uow:
+        ledger = ledger_of(uow)
+        result = reconcile(ledger.deposits(), ledger.payments(), window_days=window_days)
+        if result.new_matches:
+            ledger.record_matches(result.new_matches)
+            uow.commit()
+    return result

@@ -4,8 +4,12 @@
 (amounts as NUMERIC(14,2)); entries are only ever inserted, never updated, since a
 correction is a new entry. `RemitWorkItemRow` keeps what 835 posting hands to people:
 exceptions, denials, underpayment discrepancies and the secondary claims it built, each as
-JSON with a few columns to query by. `SqlLedgerRepository` maps between rows and records
-for one tenant, in the session of a unit of work. Balances are never stored: they are sums.
+JSON with a few columns to query by, until a person (or the loop billing a secondary claim)
+resolves it. `RemitPaymentRow` records each 835 payment posted (BPR02 and TRN02) and
+`BankDepositRow` each bank deposit imported, with the payment it was matched to.
+`SqlLedgerRepository` maps between rows and records for one tenant, in the session of a unit
+of work; it writes in bulk (COPY on PostgreSQL) and reads an entry with its legs in one
+query. Balances are never stored: they are sums.
 """
 
 from __future__ import annotations
@@ -21,24 +25,28 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Date,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
     Text,
+    and_,
     func,
+    insert,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openrcm.ledger.accounts import Account
 from openrcm.ledger.entries import JournalEntry, Leg, SourceKind
+from openrcm.remit.deposits import BankDeposit, DepositMatch, MatchKind, RemittancePayment
 from openrcm.store.column_types import Amount, UtcDateTime
 from openrcm.store.errors import Duplicate, MissingReference
 from openrcm.store.repository import TenantScoped
 from openrcm.store.tables import Base, _tenant_id
 
-CHUNK = 500  # values per IN (...) query
+CHUNK = 500  # values per IN (...) query on SQLite
+CHUNK_POSTGRESQL = 30_000  # psycopg takes up to 65,535 parameters a statement
 
 
 def _natural(text: str) -> tuple[Any, ...]:
@@ -75,22 +83,21 @@ class JournalEntryRow(Base):
 
 
 class JournalLegRow(Base):
-    """One leg of an entry: a signed amount (debit +) to one account."""
+    """One leg of an entry: a signed amount (debit +) to one account.
+
+    No foreign key to `journal_entry`: a leg is only ever written by
+    `SqlLedgerRepository.add`, in the same transaction as its entry, and entries are never
+    deleted. A per-row key check would cost more than the rest of posting an 835 (and on a
+    young table PostgreSQL may plan it as a scan of every entry).
+    """
 
     __tablename__ = "journal_leg"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "entry_id"],
-            ["journal_entry.tenant_id", "journal_entry.id"],
-            ondelete="CASCADE",
-        ),
-        Index(None, "tenant_id", "account"),
-    )
+    __table_args__ = (Index(None, "tenant_id", "account"),)
 
     tenant_id: Mapped[str] = _tenant_id()
     entry_id: Mapped[str] = mapped_column(String(160), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account: Mapped[str] = mapped_column(String(100))
+    account: Mapped[str] = mapped_column(String(255))  # Account's name, party encoded
     amount: Mapped[Decimal] = mapped_column(Amount(14, 2))
     line: Mapped[int | None] = mapped_column(Integer)  # LX01
     reason: Mapped[str | None] = mapped_column(String(40))  # "paid", "CO-45", "COB:PR-1"
@@ -116,29 +123,99 @@ class RemitWorkItemRow(Base):
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     document: Mapped[str] = mapped_column(Text)  # the record as JSON
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolution_note: Mapped[str | None] = mapped_column(String(200))
 
 
-def _entry_columns(e: JournalEntry, document: str | None, now: datetime) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "entry_date": e.entry_date,
-        "source": e.source.value,
-        "source_id": e.source_id,
-        "claim": e.claim,
-        "patient_id": e.patient_id,
-        "payer_id": e.payer_id,
-        "check_id": e.check,
-        "payer_claim_number": e.payer_claim_number,
-        "adjudication_status": e.adjudication_status,
-        "reverses": e.reverses,
-        "memo": e.memo,
-        "document_sha256": document,
-        "created_at": now,
-    }
+class RemitPaymentRow(Base):
+    """One 835 payment (check or EFT) posted: BPR02, TRN02, the payer and the date."""
+
+    __tablename__ = "remit_payment"
+    __table_args__ = (Index(None, "tenant_id", "trace_number"),)
+
+    tenant_id: Mapped[str] = _tenant_id()
+    check_id: Mapped[str] = mapped_column(String(160), primary_key=True)  # payer/TRN02
+    trace_number: Mapped[str] = mapped_column(String(80))  # TRN02
+    payer_id: Mapped[str] = mapped_column(String(80))
+    payer_name: Mapped[str] = mapped_column(String(60))
+    payment_date: Mapped[date] = mapped_column(Date)  # BPR16
+    payment_method: Mapped[str] = mapped_column(String(3))  # BPR04
+    amount: Mapped[Decimal] = mapped_column(Amount(14, 2))  # BPR02
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BankDepositRow(Base):
+    """One deposit from the practice's bank statement, and the 835 payment it matched."""
+
+    __tablename__ = "bank_deposit"
+    __table_args__ = (Index(None, "tenant_id", "check_id"),)
+
+    tenant_id: Mapped[str] = _tenant_id()
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # content hash
+    deposit_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Amount(14, 2))
+    reference: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(200))
+    check_id: Mapped[str | None] = mapped_column(String(160))  # the payment matched
+    match_kind: Mapped[str | None] = mapped_column(String(30))
+    matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    document_sha256: Mapped[str | None] = mapped_column(String(64))  # the file it came from
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+ENTRY_COLUMNS = (
+    "tenant_id",
+    "id",
+    "entry_date",
+    "source",
+    "source_id",
+    "claim",
+    "patient_id",
+    "payer_id",
+    "check_id",
+    "payer_claim_number",
+    "adjudication_status",
+    "reverses",
+    "memo",
+    "document_sha256",
+    "created_at",
+)
+LEG_COLUMNS = (
+    "tenant_id",
+    "entry_id",
+    "position",
+    "account",
+    "amount",
+    "line",
+    "reason",
+    "reference",
+)
+_ENTRY_SELECT = (
+    JournalEntryRow.id,
+    JournalEntryRow.entry_date,
+    JournalEntryRow.source,
+    JournalEntryRow.source_id,
+    JournalEntryRow.claim,
+    JournalEntryRow.patient_id,
+    JournalEntryRow.payer_id,
+    JournalEntryRow.check_id,
+    JournalEntryRow.payer_claim_number,
+    JournalEntryRow.adjudication_status,
+    JournalEntryRow.reverses,
+    JournalEntryRow.memo,
+    JournalEntryRow.created_at,
+    JournalLegRow.position,
+    JournalLegRow.account,
+    JournalLegRow.amount,
+    JournalLegRow.line,
+    JournalLegRow.reason,
+    JournalLegRow.reference,
+)
 
 
 class SqlLedgerRepository(TenantScoped):
-    """The current tenant's journal entries and remittance work items."""
+    """The current tenant's journal entries, remittance work items, payments and deposits."""
 
     def add(self, entries: Sequence[JournalEntry], *, document: str | None = None) -> None:
         """Insert entries and their legs in bulk; `Duplicate` when an entry id is taken."""
@@ -146,31 +223,50 @@ class SqlLedgerRepository(TenantScoped):
             return
         now = datetime.now(UTC)
         tenant = self.tenant_id
-        with self._writing("a journal entry"):
-            self._insert(
-                JournalEntryRow,
-                [{"tenant_id": tenant, **_entry_columns(e, document, now)} for e in entries],
+        names: dict[Account, str] = {}
+        entry_rows = []
+        leg_rows = []
+        for e in entries:
+            entry_rows.append(
+                (
+                    tenant,
+                    e.id,
+                    e.entry_date,
+                    e.source.value,
+                    e.source_id,
+                    e.claim,
+                    e.patient_id,
+                    e.payer_id,
+                    e.check,
+                    e.payer_claim_number,
+                    e.adjudication_status,
+                    e.reverses,
+                    e.memo,
+                    document,
+                    now,
+                )
             )
-        legs = [
-            {
-                "tenant_id": tenant,
-                "entry_id": e.id,
-                "position": position,
-                "account": str(leg.account),
-                "amount": leg.amount,
-                "line": leg.line,
-                "reason": leg.reason,
-                "reference": leg.reference,
-            }
-            for e in entries
-            for position, leg in enumerate(e.legs, start=1)
-        ]
-        if legs:
+            for position, leg in enumerate(e.legs, start=1):
+                name = names.get(leg.account)
+                if name is None:
+                    name = names[leg.account] = str(leg.account)
+                leg_rows.append(
+                    (tenant, e.id, position, name, leg.amount, leg.line, leg.reason, leg.reference)
+                )
+        with self._writing("a journal entry"):
+            self._insert_rows(JournalEntryRow, ENTRY_COLUMNS, entry_rows)
+        if leg_rows:
             with self._writing("a journal leg"):
-                self._insert(JournalLegRow, legs)
+                self._insert_rows(JournalLegRow, LEG_COLUMNS, leg_rows)
 
     def has_check(self, check: str) -> bool:
-        """True when entries of this payment (payer/TRN02) are already in the ledger."""
+        """True when this payment (payer/TRN02) is already posted: its record or its entries
+        are in the ledger (a payment of only unmatched zero-paid claims has no entries)."""
+        recorded = select(RemitPaymentRow.check_id).where(
+            RemitPaymentRow.tenant_id == self.tenant_id, RemitPaymentRow.check_id == check
+        )
+        if self.session.scalar(recorded) is not None:
+            return True
         statement = (
             select(JournalEntryRow.id)
             .where(JournalEntryRow.tenant_id == self.tenant_id, JournalEntryRow.check_id == check)
@@ -179,16 +275,14 @@ class SqlLedgerRepository(TenantScoped):
         return self.session.scalar(statement) is not None
 
     def has_entry(self, entry_id: str) -> bool:
-        return self.session.get(JournalEntryRow, (self.tenant_id, entry_id)) is not None
+        return bool(self.existing_ids([entry_id]))
 
     def existing_ids(self, entry_ids: Iterable[str]) -> set[str]:
         """Which of these entry ids are already stored."""
-        wanted = sorted(set(entry_ids))
         found: set[str] = set()
-        for start in range(0, len(wanted), CHUNK):
+        for chunk in self._chunks(entry_ids):
             statement = select(JournalEntryRow.id).where(
-                JournalEntryRow.tenant_id == self.tenant_id,
-                JournalEntryRow.id.in_(wanted[start : start + CHUNK]),
+                JournalEntryRow.tenant_id == self.tenant_id, JournalEntryRow.id.in_(chunk)
             )
             found.update(self.session.scalars(statement))
         return found
@@ -206,22 +300,32 @@ class SqlLedgerRepository(TenantScoped):
         ids = select(JournalLegRow.entry_id).where(
             JournalLegRow.tenant_id == self.tenant_id, JournalLegRow.account == str(account)
         )
-        return self._entries(
-            select(JournalEntryRow).where(
-                JournalEntryRow.tenant_id == self.tenant_id, JournalEntryRow.id.in_(ids)
-            )
-        )
+        return self._entries(JournalEntryRow.id.in_(ids))
+
+    def history(
+        self, claims: Iterable[str], payer_claim_numbers: Iterable[str], account: Account | str
+    ) -> builtins.list[JournalEntry]:
+        """What posting a payment needs, each entry once, oldest first: the entries of these
+        claims, those carrying these payer claim numbers, and those on `account`."""
+        found: dict[str, JournalEntry] = {}
+        for e in (
+            *self.for_claims(claims),
+            *self.for_payer_claim_numbers(payer_claim_numbers),
+            *self.for_account(account),
+        ):
+            found.setdefault(e.id, e)
+        return _ordered(builtins.list(found.values()))
 
     def entries(
         self, *, claim: str | None = None, patient_id: str | None = None
     ) -> builtins.list[JournalEntry]:
         """The tenant's entries, optionally one claim's or one patient's, oldest first."""
-        statement = select(JournalEntryRow).where(JournalEntryRow.tenant_id == self.tenant_id)
+        conditions = []
         if claim is not None:
-            statement = statement.where(JournalEntryRow.claim == claim)
+            conditions.append(JournalEntryRow.claim == claim)
         if patient_id is not None:
-            statement = statement.where(JournalEntryRow.patient_id == patient_id)
-        return self._entries(statement)
+            conditions.append(JournalEntryRow.patient_id == patient_id)
+        return self._entries(*conditions)
 
     def account_balances(self, *, through: date | None = None) -> dict[str, Decimal]:
         """Each account's balance, summed in whole cents by the database."""
@@ -241,31 +345,33 @@ class SqlLedgerRepository(TenantScoped):
             for account, total in self.session.execute(statement)
         }
 
+    # -- the work queue ----------------------------------------------------------------
+
     def add_work_items(self, items: Sequence[dict[str, Any]]) -> None:
         """Queue work items: dicts with id, kind, check_id, claim, reason, amount, document."""
         if not items:
             return
         now = datetime.now(UTC)
+        columns = ("id", "kind", "check_id", "claim", "reason", "amount", "document")
+        rows = [
+            (self.tenant_id, *(i.get(c) for c in columns), False, now, None, None) for i in items
+        ]
         with self._writing("a remittance work item"):
-            self._insert(
+            self._insert_rows(
                 RemitWorkItemRow,
-                [
-                    {"tenant_id": self.tenant_id, "resolved": False, "created_at": now, **i}
-                    for i in items
-                ],
+                ("tenant_id", *columns, "resolved", "created_at", "resolved_at", "resolution_note"),
+                rows,
             )
 
     def work_items(
-        self, *, kind: str | None = None, open_only: bool = True, limit: int = 100, offset: int = 0
+        self,
+        *,
+        kind: str | None = None,
+        open_only: bool = True,
+        limit: int | None = 100,
+        offset: int = 0,
     ) -> builtins.list[dict[str, Any]]:
         """A page of queued work items, oldest first, as their stored JSON plus id and kind."""
-        statement = select(RemitWorkItemRow).where(RemitWorkItemRow.tenant_id == self.tenant_id)
-        if kind is not None:
-            statement = statement.where(RemitWorkItemRow.kind == kind)
-        if open_only:
-            statement = statement.where(RemitWorkItemRow.resolved.is_(False))
-        statement = statement.order_by(RemitWorkItemRow.created_at, RemitWorkItemRow.id)
-        rows = self.session.scalars(statement.limit(limit).offset(offset))
         return [
             {
                 "id": row.id,
@@ -275,27 +381,190 @@ class SqlLedgerRepository(TenantScoped):
                 "resolved": row.resolved,
                 **json.loads(row.document),
             }
-            for row in rows
+            for row in self._work_item_rows(kind, open_only, limit, offset)
         ]
 
-    def _insert(self, row_type: Any, rows: builtins.list[dict[str, Any]]) -> None:
-        """Insert many rows: COPY on PostgreSQL (one stream), executemany elsewhere."""
+    def work_item_documents(
+        self, *, kind: str, open_only: bool = True
+    ) -> builtins.list[tuple[str, str]]:
+        """Every queued item of a kind as (id, stored JSON), oldest first."""
+        return [(row.id, row.document) for row in self._work_item_rows(kind, open_only, None, 0)]
+
+    def resolve_work_items(self, ids: Iterable[str], note: str | None = None) -> int:
+        """Mark open work items resolved, with a note; returns how many were open."""
+        now = datetime.now(UTC)
+        table: Any = RemitWorkItemRow.__table__
+        done = 0
+        with self._writing("a remittance work item"):
+            for chunk in self._chunks(ids):
+                result: Any = self.session.execute(
+                    update(table)
+                    .where(
+                        table.c.tenant_id == self.tenant_id,
+                        table.c.id.in_(chunk),
+                        table.c.resolved.is_(False),
+                    )
+                    .values(resolved=True, resolved_at=now, resolution_note=note)
+                )
+                done += result.rowcount or 0
+        for row in builtins.list(self.session.identity_map.values()):
+            if isinstance(row, RemitWorkItemRow):
+                self.session.expire(row)
+        return done
+
+    def _work_item_rows(
+        self, kind: str | None, open_only: bool, limit: int | None, offset: int
+    ) -> builtins.list[RemitWorkItemRow]:
+        statement = select(RemitWorkItemRow).where(RemitWorkItemRow.tenant_id == self.tenant_id)
+        if kind is not None:
+            statement = statement.where(RemitWorkItemRow.kind == kind)
+        if open_only:
+            statement = statement.where(RemitWorkItemRow.resolved.is_(False))
+        statement = statement.order_by(RemitWorkItemRow.created_at, RemitWorkItemRow.id)
+        if limit is not None:
+            statement = statement.limit(limit)
+        return builtins.list(self.session.scalars(statement.offset(offset)))
+
+    # -- payments and bank deposits ----------------------------------------------------
+
+    def add_payment(self, payment: RemittancePayment, *, document: str | None = None) -> None:
+        """Record an 835 payment posted; `Duplicate` when its check is already recorded."""
+        row = {
+            "tenant_id": self.tenant_id,
+            "check_id": payment.check,
+            "trace_number": payment.trace_number[:80],
+            "payer_id": payment.payer_id[:80],
+            "payer_name": payment.payer_name[:60],
+            "payment_date": payment.payment_date,
+            "payment_method": payment.payment_method[:3],
+            "amount": payment.amount,
+            "document_sha256": document,
+            "created_at": datetime.now(UTC),
+        }
+        with self._writing(f"payment {payment.check}"):
+            self.session.execute(insert(RemitPaymentRow), [row])
+
+    def payments(self) -> builtins.list[RemittancePayment]:
+        """Every 835 payment posted, by payment date."""
+        statement = (
+            select(RemitPaymentRow)
+            .where(RemitPaymentRow.tenant_id == self.tenant_id)
+            .order_by(RemitPaymentRow.payment_date, RemitPaymentRow.check_id)
+        )
+        return [
+            RemittancePayment(
+                check=row.check_id,
+                trace_number=row.trace_number,
+                payer_id=row.payer_id,
+                payer_name=row.payer_name,
+                payment_date=row.payment_date,
+                payment_method=row.payment_method,
+                amount=row.amount,
+            )
+            for row in self.session.scalars(statement)
+        ]
+
+    def add_deposits(
+        self, deposits: Sequence[BankDeposit], *, document: str | None = None
+    ) -> builtins.list[BankDeposit]:
+        """Store the deposits not stored yet (by id); returns those that were new."""
+        have: set[str] = set()
+        ids = [d.id for d in deposits]
+        for chunk in self._chunks(ids):
+            have.update(
+                self.session.scalars(
+                    select(BankDepositRow.id).where(
+                        BankDepositRow.tenant_id == self.tenant_id, BankDepositRow.id.in_(chunk)
+                    )
+                )
+            )
+        now = datetime.now(UTC)
+        new = {d.id: d for d in deposits if d.id not in have}
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "id": d.id,
+                "deposit_date": d.deposit_date,
+                "amount": d.amount,
+                "reference": d.reference,
+                "description": d.description,
+                "check_id": None,
+                "match_kind": None,
+                "matched_at": None,
+                "document_sha256": document,
+                "created_at": now,
+            }
+            for d in new.values()
+        ]
+        if rows:
+            with self._writing("a bank deposit"):
+                self.session.execute(insert(BankDepositRow), rows)
+        return builtins.list(new.values())
+
+    def deposits(self) -> builtins.list[BankDeposit]:
+        """Every deposit imported, with the payment it matched, by date."""
+        statement = (
+            select(BankDepositRow)
+            .where(BankDepositRow.tenant_id == self.tenant_id)
+            .order_by(BankDepositRow.deposit_date, BankDepositRow.id)
+        )
+        return [
+            BankDeposit(
+                id=row.id,
+                deposit_date=row.deposit_date,
+                amount=row.amount,
+                reference=row.reference,
+                description=row.description,
+                check=row.check_id,
+                match=MatchKind(row.match_kind) if row.match_kind else None,
+            )
+            for row in self.session.scalars(statement)
+        ]
+
+    def record_matches(self, matches: Iterable[DepositMatch]) -> int:
+        """Tie deposits to the payments they matched (deposits not matched yet only)."""
+        table: Any = BankDepositRow.__table__
+        now = datetime.now(UTC)
+        done = 0
+        with self._writing("a deposit match"):
+            for m in matches:
+                result: Any = self.session.execute(
+                    update(table)
+                    .where(
+                        table.c.tenant_id == self.tenant_id,
+                        table.c.id == m.deposit.id,
+                        table.c.check_id.is_(None),
+                    )
+                    .values(check_id=m.payment.check, match_kind=m.kind.value, matched_at=now)
+                )
+                done += result.rowcount or 0
+        return done
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _insert_rows(
+        self, row_type: Any, columns: Sequence[str], rows: builtins.list[tuple[Any, ...]]
+    ) -> None:
+        """Insert many rows given as tuples in `columns` order: COPY on PostgreSQL (one
+        stream), executemany elsewhere."""
         table = row_type.__table__
         connection = self.session.connection()
         if connection.dialect.name != "postgresql":
-            connection.execute(table.insert(), rows)
+            connection.execute(
+                table.insert(), [dict(zip(columns, row, strict=True)) for row in rows]
+            )
             return
         from psycopg import errors, sql
 
-        columns = builtins.list(rows[0])
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         raw: Any = connection.connection.dbapi_connection
         try:
             with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                write = copy.write_row
                 for row in rows:
-                    copy.write_row([row[c] for c in columns])
+                    write(row)
         except errors.UniqueViolation as error:
             raise Duplicate(f"a {table.name} row is already stored") from error
         except errors.ForeignKeyViolation as error:
@@ -303,58 +572,74 @@ class SqlLedgerRepository(TenantScoped):
 
     # -- rows to records ----------------------------------------------------------------
 
-    def _where_in(self, column: Any, values: Iterable[str]) -> builtins.list[JournalEntry]:
+    def _chunks(self, values: Iterable[str]) -> Iterable[builtins.list[str]]:
+        """Distinct values, sorted, in pieces an IN (...) list can take."""
         wanted = sorted(set(values))
-        found: builtins.list[JournalEntry] = []
-        for start in range(0, len(wanted), CHUNK):
-            found.extend(
-                self._entries(
-                    select(JournalEntryRow).where(
-                        JournalEntryRow.tenant_id == self.tenant_id,
-                        column.in_(wanted[start : start + CHUNK]),
-                    )
-                )
-            )
-        found.sort(key=lambda e: (e.entry_date, _natural(e.id)))
-        return found
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        size = CHUNK_POSTGRESQL if postgresql else CHUNK
+        for start in range(0, len(wanted), size):
+            yield wanted[start : start + size]
 
-    def _entries(self, statement: Any) -> builtins.list[JournalEntry]:
-        rows = builtins.list(self.session.scalars(statement))
-        if not rows:
-            return []
-        legs: dict[str, builtins.list[Leg]] = {row.id: [] for row in rows}
-        ids = builtins.list(legs)
-        for start in range(0, len(ids), CHUNK):
-            leg_rows = self.session.scalars(
-                select(JournalLegRow)
-                .where(
-                    JournalLegRow.tenant_id == self.tenant_id,
-                    JournalLegRow.entry_id.in_(ids[start : start + CHUNK]),
-                )
-                .order_by(JournalLegRow.entry_id, JournalLegRow.position)
+    def _where_in(self, column: Any, values: Iterable[str]) -> builtins.list[JournalEntry]:
+        found: builtins.list[JournalEntry] = []
+        for chunk in self._chunks(values):
+            found.extend(self._entries(column.in_(chunk), ordered=False))
+        return _ordered(found)
+
+    def _entries(self, *conditions: Any, ordered: bool = True) -> builtins.list[JournalEntry]:
+        """Entries meeting `conditions`, each with its legs, in one query."""
+        statement = (
+            select(*_ENTRY_SELECT)
+            .outerjoin(
+                JournalLegRow,
+                and_(
+                    JournalLegRow.tenant_id == JournalEntryRow.tenant_id,
+                    JournalLegRow.entry_id == JournalEntryRow.id,
+                ),
             )
-            for leg in leg_rows:
-                legs[leg.entry_id].append(
-                    Leg(Account.parse(leg.account), leg.amount, leg.line, leg.reason, leg.reference)
-                )
-        order = {row.id: (row.entry_date, row.created_at, _natural(row.id)) for row in rows}
-        built = [
-            JournalEntry(
-                id=row.id,
-                entry_date=row.entry_date,
-                source=SourceKind(row.source),
-                source_id=row.source_id,
-                legs=tuple(legs[row.id]),
-                claim=row.claim,
-                patient_id=row.patient_id,
-                payer_id=row.payer_id,
-                check=row.check_id,
-                payer_claim_number=row.payer_claim_number,
-                adjudication_status=row.adjudication_status,
-                reverses=row.reverses,
-                memo=row.memo,
+            .where(JournalEntryRow.tenant_id == self.tenant_id, *conditions)
+            .order_by(JournalEntryRow.id, JournalLegRow.position)
+        )
+        accounts: dict[str, Account] = {}
+        heads: dict[str, tuple[Any, ...]] = {}
+        legs: dict[str, builtins.list[Leg]] = {}
+        for row in self.session.execute(statement):
+            entry_id = row[0]
+            if entry_id not in heads:
+                heads[entry_id] = tuple(row[:13])
+                legs[entry_id] = []
+            if row[13] is None:  # an entry without legs
+                continue
+            name = row[14]
+            account = accounts.get(name)
+            if account is None:
+                account = accounts[name] = Account.parse(name)
+            legs[entry_id].append(Leg(account, row[15], row[16], row[17], row[18]))
+        built = []
+        for entry_id, head in heads.items():
+            e = JournalEntry(
+                id=entry_id,
+                entry_date=head[1],
+                source=SourceKind(head[2]),
+                source_id=head[3],
+                legs=tuple(legs[entry_id]),
+                claim=head[4],
+                patient_id=head[5],
+                payer_id=head[6],
+                check=head[7],
+                payer_claim_number=head[8],
+                adjudication_status=head[9],
+                reverses=head[10],
+                memo=head[11],
             )
-            for row in rows
-        ]
-        built.sort(key=lambda e: order[e.id])
-        return built
+            built.append((e, head[12]))
+        if not ordered:
+            return [e for e, _ in built]
+        built.sort(key=lambda pair: (pair[0].entry_date, pair[1], _natural(pair[0].id)))
+        return [e for e, _ in built]
+
+
+def _ordered(entries: builtins.list[JournalEntry]) -> builtins.list[JournalEntry]:
+    """Oldest first: by entry date, then by id with digit runs compared as numbers."""
+    entries.sort(key=lambda e: (e.entry_date, _natural(e.id)))
+    return entries

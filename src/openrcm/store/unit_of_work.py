@@ -3,6 +3,7 @@
 `SqlUnitOfWork(session_factory, tenant_id)` implements `openrcm.service.unit_of_work.UnitOfWork`:
 used as a context manager it opens a session, gives each repository the current tenant,
 and rolls back on leaving unless `commit()` was called (an exception always rolls back).
+`ledger` holds the journal, the remittance work queue, payments and bank deposits.
 `tenants` is the one repository that sees every tenant, for administration.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from openrcm.store.claims import SqlClaimRepository
 from openrcm.store.documents import SqlDocumentRepository
 from openrcm.store.encounters import SqlEncounterRepository
+from openrcm.store.ledger_tables import SqlLedgerRepository
 from openrcm.store.payers import (
     SqlCoverageRepository,
     SqlInsurancePlanRepository,
@@ -39,6 +41,7 @@ class SqlUnitOfWork:
     encounters: SqlEncounterRepository
     claims: SqlClaimRepository
     documents: SqlDocumentRepository
+    ledger: SqlLedgerRepository
     tenants: SqlTenantRepository
 
     def __init__(self, session_factory: sessionmaker[Session], tenant_id: str) -> None:
@@ -71,6 +74,7 @@ class SqlUnitOfWork:
         self.encounters = SqlEncounterRepository(session, tenant)
         self.claims = SqlClaimRepository(session, tenant)
         self.documents = SqlDocumentRepository(session, tenant)
+        self.ledger = SqlLedgerRepository(session, tenant)
         self.tenants = SqlTenantRepository(session)
         return self
 
