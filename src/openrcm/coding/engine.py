@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openrcm.coding.context import FLAGS, ContextDetector
 from openrcm.coding.corpus import CodedNote, load_split
-from openrcm.coding.features import Note, prepare
+from openrcm.coding.features import Note, add_context, prepare
 from openrcm.coding.guidelines import Policy, apply_guidelines
 from openrcm.coding.knowledge import Knowledge, load_knowledge
 from openrcm.coding.model import Progress, Scored
@@ -64,7 +64,7 @@ class CodingEngine:
         knowledge = load_knowledge()
         context = ContextDetector()
         notes = load_split(corpus, "train")
-        models = load_models(notes, knowledge, context, cache_dir=cache_dir, progress=progress)
+        models = load_models(notes, knowledge, cache_dir=cache_dir, progress=progress)
         return cls(knowledge, models, context, policy)
 
     @classmethod
@@ -77,18 +77,15 @@ class CodingEngine:
         progress: Progress | None = None,
     ) -> CodingEngine:
         """An engine trained on these notes now, without the cache (tests, experiments)."""
-        context = ContextDetector()
-        return cls(
-            knowledge, train_models(notes, knowledge, context, progress=progress), context, policy
-        )
+        return cls(knowledge, train_models(notes, knowledge, progress=progress), None, policy)
 
     # -- ranking ---------------------------------------------------------------------------
     def rank(self, text: str) -> Ranking:
         note = prepare(text)
         return Ranking(
             note,
-            self.models.diagnoses.rank(note, self.knowledge, self.context),
-            self.models.procedures.rank(note, self.knowledge, self.context),
+            self.models.diagnoses.rank(note, self.knowledge),
+            self.models.procedures.rank(note, self.knowledge),
         )
 
     def suggest(self, text: str, *, policy: Policy | None = None) -> CodingResult:
@@ -97,16 +94,16 @@ class CodingEngine:
 
     def decide(self, ranking: Ranking, *, policy: Policy | None = None) -> CodingResult:
         text = ranking.note.text
-        diagnoses = [
-            self._suggestion(s, text, "icd10cm")
-            for s in self.models.diagnoses.decide(ranking.diagnoses)
+        chosen = self.models.diagnoses.decide(ranking.diagnoses)
+        procedures_chosen = [
+            s for s in ranking.procedures if s.score >= self.models.procedures.threshold
         ]
+        unflagged = [s.candidate for s in (*chosen, *procedures_chosen) if not s.candidate.flags]
+        if unflagged:
+            add_context(ranking.note, unflagged, self.context)
+        diagnoses = [self._suggestion(s, text, "icd10cm") for s in chosen]
         diagnoses = apply_guidelines(diagnoses, self.icd, text, policy or self.policy)
-        procedures = [
-            self._suggestion(s, text, "icd10pcs")
-            for s in ranking.procedures
-            if s.score >= self.models.procedures.threshold
-        ]
+        procedures = [self._suggestion(s, text, "icd10pcs") for s in procedures_chosen]
         return CodingResult(
             suggestions=tuple(diagnoses),
             procedures=tuple(procedures),

@@ -9,8 +9,10 @@ the columns).
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from openrcm.coding.context import FLAGS, ContextDetector
@@ -39,10 +41,6 @@ FEATURES = (
     "header",
     "symptom_chapter",
     "chapter",
-    "negated",
-    "uncertain",
-    "historical",
-    "family",
     "first_position",
     "category_rivals",
     "best_in_category",
@@ -77,18 +75,15 @@ class Candidate:
 class Note:
     text: str
     sentences: tuple[tuple[Token, ...], ...]
+    bounds: tuple[tuple[int, int], ...]  # (start, end) of each sentence
 
 
 def prepare(text: str) -> Note:
-    return Note(text, tuple(tuple(tokens(text, s, e)) for s, e in sentences(text)))
+    bounds = tuple(sentences(text))
+    return Note(text, tuple(tuple(tokens(text, s, e)) for s, e in bounds), bounds)
 
 
-def candidates(
-    note: Note,
-    knowledge: Knowledge | None,
-    lexicon: Lexicon,
-    context: ContextDetector | None,
-) -> dict[str, Candidate]:
+def candidates(note: Note, knowledge: Knowledge | None, lexicon: Lexicon) -> dict[str, Candidate]:
     """Every code the lexicon or the tabular terms propose for the note, with evidence."""
     found: dict[str, Candidate] = {}
     for code, hits in lexicon.hits(note.sentences).items():
@@ -97,27 +92,41 @@ def candidates(
         for sentence in note.sentences:
             for match in knowledge.match(sentence, partial=PARTIAL):
                 found.setdefault(match.code, Candidate(match.code)).term_matches.append(match)
-    if context is not None:
-        add_context(note.text, found, context)
     return found
 
 
-def add_context(text: str, found: dict[str, Candidate], context: ContextDetector) -> None:
-    """Share of each candidate's (first three) evidence spans that are negated, uncertain, ..."""
+def add_context(
+    note: Note, found: Sequence[Candidate], context: ContextDetector, mentions: int = 3
+) -> None:
+    """Share of each candidate's first `mentions` evidence spans that are negated, uncertain,
+    historical or about family. ConText reads only the sentences holding those spans."""
     spans: list[tuple[int, int]] = []
     owners: list[str] = []
-    for code, cand in found.items():
-        for span in cand.spans()[:3]:
+    for cand in found:
+        for span in cand.spans()[:mentions]:
             spans.append(span)
-            owners.append(code)
+            owners.append(cand.code)
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     counts: Counter[str] = Counter()
+    text = _only_sentences(note, spans)
     for code, flags in zip(owners, context.flags(text, spans), strict=True):
         counts[code] += 1
         tally[code].update(flags)
-    for code, cand in found.items():
-        n = counts.get(code, 0)
-        cand.flags = {f: tally[code][f] / n for f in FLAGS} if n else {}
+    for cand in found:
+        n = counts.get(cand.code, 0)
+        cand.flags = {f: tally[cand.code][f] / n for f in FLAGS} if n else {}
+
+
+def _only_sentences(note: Note, spans: Sequence[tuple[int, int]]) -> str:
+    """The note with every sentence that holds no span blanked out (offsets unchanged)."""
+    keep = bytearray(len(note.text))
+    bounds = note.bounds
+    for start, _ in spans:
+        at = bisect.bisect_right(bounds, (start, len(note.text))) - 1
+        if at >= 0:
+            s, e = bounds[at]
+            keep[s:e] = b"\x01" * (e - s)
+    return "".join(c if k or c == "\n" else " " for c, k in zip(note.text, keep, strict=True))
 
 
 def feature_rows(
@@ -169,10 +178,6 @@ def feature_rows(
                 1.0 if in_icd and not billable else 0.0,
                 1.0 if code.startswith("r") else 0.0,
                 float(ord(code[0]) - ord("a")),
-                cand.flags.get("negated", 0.0),
-                cand.flags.get("uncertain", 0.0),
-                cand.flags.get("historical", 0.0),
-                cand.flags.get("family", 0.0),
                 min((s for s, _ in spans), default=length) / length,
                 float(len(rivals) - 1),
                 1.0 if best[code] >= max(best[c] for c in rivals) else 0.0,

@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openrcm.coding.context import ContextDetector
 from openrcm.coding.features import FEATURES, Candidate, Note, candidates, feature_rows
 from openrcm.coding.knowledge import Knowledge
 from openrcm.coding.lexicon import Lexicon, PairCounts, note_phrases
@@ -44,11 +43,9 @@ class CodeModel:
     uses_knowledge: bool
     stats: dict[str, float] = field(default_factory=dict)
 
-    def rank(
-        self, note: Note, knowledge: Knowledge | None, context: ContextDetector | None
-    ) -> list[Scored]:
+    def rank(self, note: Note, knowledge: Knowledge | None) -> list[Scored]:
         """Every candidate with its score, best first."""
-        found = candidates(note, knowledge if self.uses_knowledge else None, self.lexicon, context)
+        found = candidates(note, knowledge if self.uses_knowledge else None, self.lexicon)
         codes, rows = feature_rows(note, found, knowledge, self.lexicon)
         scores = _scores(self.classifier, rows)
         ranked = [Scored(c, s, found[c]) for c, s in zip(codes, scores, strict=True)]
@@ -65,8 +62,12 @@ def _scores(classifier: Any, rows: Sequence[Sequence[float]]) -> list[float]:
     if not rows:
         return []
     import numpy as np
+    from threadpoolctl import threadpool_limits
 
-    return [float(p) for p in classifier.predict_proba(np.asarray(rows, dtype=np.float32))[:, 1]]
+    # one thread: OpenMP start-up costs more than a note's few hundred rows take
+    with threadpool_limits(1):
+        scores = classifier.predict_proba(np.asarray(rows, dtype=np.float32))[:, 1]
+    return [float(p) for p in scores]
 
 
 def best_threshold(scored: Sequence[tuple[float, bool]], gold_total: int) -> tuple[float, float]:
@@ -99,7 +100,6 @@ def out_of_fold(
     prepared: Sequence[Note],
     gold: Sequence[frozenset[str]],
     knowledge: Knowledge | None,
-    context: ContextDetector | None,
     *,
     folds: int = 5,
     progress: Progress | None = None,
@@ -110,7 +110,7 @@ def out_of_fold(
         held = [i for i in range(len(prepared)) if i % folds == fold]
         lexicon = counts.lexicon(held)
         for i in held:
-            found = candidates(prepared[i], knowledge, lexicon, context)
+            found = candidates(prepared[i], knowledge, lexicon)
             codes, rows = feature_rows(prepared[i], found, knowledge, lexicon)
             data.rows.extend(rows)
             data.labels.extend(int(c in gold[i]) for c in codes)
@@ -163,7 +163,6 @@ def train_code_model(
     prepared: Sequence[Note],
     gold: Sequence[frozenset[str]],
     knowledge: Knowledge | None,
-    context: ContextDetector | None,
     *,
     folds: int = 5,
     seed: int = 13,
@@ -171,7 +170,7 @@ def train_code_model(
 ) -> CodeModel:
     """Learn one code system from prepared notes and their gold codes (see module docstring)."""
     started = time.perf_counter()
-    data, counts = out_of_fold(prepared, gold, knowledge, context, folds=folds, progress=progress)
+    data, counts = out_of_fold(prepared, gold, knowledge, folds=folds, progress=progress)
     tuning = frozenset(i for i in range(len(prepared)) if i % folds == 0)
     threshold, stats = tune(data, tuning, seed)
     if progress:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from openrcm.coding.context import ContextDetector
 from openrcm.coding.corpus import CodedNote
 from openrcm.coding.features import prepare
 from openrcm.coding.knowledge import Knowledge
@@ -33,7 +32,6 @@ _SOURCES = (
     "text.py",
     "knowledge.py",
     "lexicon.py",
-    "context.py",
     "features.py",
     "model.py",
     "training.py",
@@ -72,7 +70,6 @@ def training_key(notes: Sequence[CodedNote]) -> str:
 def train_models(
     notes: Sequence[CodedNote],
     knowledge: Knowledge,
-    context: ContextDetector | None,
     *,
     progress: Progress | None = None,
 ) -> TrainedModels:
@@ -89,7 +86,6 @@ def train_models(
         prepared,
         [n.diagnoses for n in notes],
         knowledge,
-        context,
         progress=stage("diagnoses"),
     )
     procedures = train_code_model(
@@ -97,7 +93,6 @@ def train_models(
         prepared,
         [n.procedures for n in notes],
         None,
-        context,
         progress=stage("procedures"),
     )
     return TrainedModels(diagnoses, procedures, training_key(notes), len(notes))
@@ -106,7 +101,6 @@ def train_models(
 def load_models(
     notes: Sequence[CodedNote],
     knowledge: Knowledge,
-    context: ContextDetector | None,
     *,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
@@ -122,7 +116,7 @@ def load_models(
         pass
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
         log.warning("retraining: unreadable coding model cache %s: %s", path, exc)
-    models = train_models(notes, knowledge, context, progress=progress)
+    models = train_models(notes, knowledge, progress=progress)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
