@@ -25,6 +25,9 @@ from openrcm.x12.envelope import (
 )
 from openrcm.x12.errors import X12Error
 from openrcm.x12.segments import SegmentWriter
+from openrcm.x12.t270 import read_270, write_270
+from openrcm.x12.t271 import read_271, write_271
+from openrcm.x12.t276 import read_276, write_276
 from openrcm.x12.t277 import read_277, write_277
 from openrcm.x12.t277ca import read_277ca, write_277ca
 from openrcm.x12.t835 import iter_835, read_835, write_835
@@ -46,11 +49,17 @@ __all__ = [  # noqa: RUF022 - 835, 999 and 27x names follow the 837 ones
     "ReceivedSet",
     "acknowledge",
     "iter_835",
+    "read_270",
+    "read_271",
+    "read_276",
     "read_277",
     "read_277ca",
     "read_835",
     "read_999",
     "received_groups",
+    "write_270",
+    "write_271",
+    "write_276",
     "write_277",
     "write_277ca",
     "write_835",
