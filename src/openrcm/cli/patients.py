@@ -722,7 +722,7 @@ def inquiry_list(
     from openrcm.service.patients import inquiries
 
     with input_errors():
-        found = [
+        found: list[dict[str, Any]] = [
             {
                 "id": i.id,
                 "guarantor_id": i.guarantor_id,

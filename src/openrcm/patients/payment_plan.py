@@ -150,9 +150,9 @@ def plan_note(plan: PaymentPlan, as_of: date) -> str:
     if plan.status is PlanStatus.PAID_OFF:
         return f"Payment plan paid off: all {total} instalments paid. Thank you."
     if plan.status is PlanStatus.DEFAULTED:
-        missed = len(plan.missed(as_of))
+        count = len(plan.missed(as_of))
         return (
-            f"Payment plan DEFAULTED after {missed} missed instalments; the full balance of "
+            f"Payment plan DEFAULTED after {count} missed instalments; the full balance of "
             f"${format_money(plan.remaining)} is due."
         )
     nxt = plan.next_due()

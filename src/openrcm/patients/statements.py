@@ -73,7 +73,7 @@ SHARE_KINDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
 
 
 def share_kind(reason: str | None) -> str:
-    """"PR-1" -> "deductible"; any other patient-responsibility reason -> "other"."""
+    """ "PR-1" -> "deductible"; any other patient-responsibility reason -> "other"."""
     carc = (reason or "").rpartition("-")[2]
     return SHARE_KINDS.get(carc, "other")
 

@@ -467,6 +467,7 @@ def post_payment(uow: Any, payment: PatientPayment) -> PaymentResult:
         claims = view.of(payment.guarantor_id)
         if payment.claim is not None and payment.claim not in {c.claim for c in claims}:
             raise AccountError(f"claim {payment.claim} is not on account {payment.guarantor_id}")
+        allocations: tuple[Allocation, ...]
         if payment.copay:
             allocations, credit = (), payment.amount
         else:
@@ -1082,7 +1083,7 @@ def run_collections(uow: Any, *, as_of: date, out_dir: Path | None = None) -> Co
                 if not result.allowed:
                     changed.append(state)
                     continue
-                notice = debt.validation_notice
+                sent = debt.validation_notice
                 placements.extend(
                     agency_rows(
                         owing,
@@ -1101,9 +1102,7 @@ def run_collections(uow: Any, *, as_of: date, out_dir: Path | None = None) -> Co
                             "amount_on_itemization_date": format_money(
                                 debt.amount_on_itemization_date
                             ),
-                            "validation_notice_sent_on": notice.sent_on.isoformat()
-                            if notice
-                            else "",
+                            "validation_notice_sent_on": sent.sent_on.isoformat() if sent else "",
                         },
                     )
                 )

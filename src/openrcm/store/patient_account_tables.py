@@ -30,6 +30,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    insert,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -297,7 +298,7 @@ class SqlPatientAccountRepository(TenantScoped):
                     setattr(row, name, value)
                 row.updated_at = now
             if fresh:
-                self.session.execute(GuarantorAccountRow.__table__.insert(), fresh)
+                self.session.execute(insert(GuarantorAccountRow), fresh)
 
     # -- statements ----------------------------------------------------------------------
 
@@ -307,7 +308,7 @@ class SqlPatientAccountRepository(TenantScoped):
         now = _now()
         with self._writing("a statement"):
             self.session.execute(
-                PatientStatementRow.__table__.insert(),
+                insert(PatientStatementRow),
                 [
                     {
                         "tenant_id": self.tenant_id,
@@ -402,7 +403,7 @@ class SqlPatientAccountRepository(TenantScoped):
         now = _now()
         with self._writing("a collection log entry"):
             self.session.execute(
-                CollectionLogRow.__table__.insert(),
+                insert(CollectionLogRow),
                 [
                     {
                         "tenant_id": self.tenant_id,
@@ -809,12 +810,12 @@ def addressees(repository: SqlPatientAccountRepository) -> dict[str, Addressee]:
                 _full_name(row), _address_lines(row), row.phone, row.time_zone
             )
     guarantors = session.scalars(select(GuarantorRow).where(GuarantorRow.tenant_id == tenant))
-    for row in guarantors:
-        found[row.id] = Addressee(
-            _full_name(row),
-            _address_lines(row),
-            row.phone,
-            zones.get(row.id, "America/New_York"),
+    for guarantor in guarantors:
+        found[guarantor.id] = Addressee(
+            _full_name(guarantor),
+            _address_lines(guarantor),
+            guarantor.phone,
+            zones.get(guarantor.id, "America/New_York"),
         )
     return found
 
