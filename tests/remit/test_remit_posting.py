@@ -216,6 +216,25 @@ def test_a_zero_paid_line_in_a_paid_claim_is_queued_as_a_line_denial() -> None:
     assert posting.outcomes[0].claim_status is ClaimStatus.PARTIALLY_PAID
 
 
+def test_a_line_paid_nothing_because_it_went_to_the_deductible_is_not_a_denial() -> None:
+    c = claim("C1015", "150.00", "90.00")
+    remittance = era(
+        clp(
+            "C1015",
+            "1",
+            "240.00",
+            "100.00",
+            svc("99214", "150.00", "100.00", cas("CO", "45", "50.00"), line=1),
+            svc(
+                "20610", "90.00", "0.00", cas("CO", "45", "25.00"), cas("PR", "1", "65.00"), line=2
+            ),
+        )
+    )
+    posting = post_remittance(remittance, {"C1015": c}, [charge_entry(c)])
+    assert posting.denials == ()
+    assert posting.outcomes[0].claim_status is ClaimStatus.PAID
+
+
 def test_a_reversal_negates_the_payment_and_the_correction_posts_anew() -> None:
     c = claim("C1006", "300.00")
     ledger = [charge_entry(c)]

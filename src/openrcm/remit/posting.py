@@ -539,7 +539,9 @@ class _Poster:
                 for a in svc.adjustments
                 if a.group != PATIENT_GROUP and not is_prior_payer_impact(a) and a.amount > 0
             ]
-            if svc.paid_amount == 0 and svc.charge_amount > 0 and denying:
+            # paid nothing because the patient owes it all (deductible, copay) is no denial
+            patient_owes = any(a.group == PATIENT_GROUP and a.amount > 0 for a in svc.adjustments)
+            if svc.paid_amount == 0 and svc.charge_amount > 0 and denying and not patient_owes:
                 count += 1
                 self.denials.append(
                     denial(

@@ -288,17 +288,12 @@ def _adjudicate(text_837: str, reference: Reference, state: Any, as_of: date) ->
 
 def _pending_secondaries(new_uow: Callable[[], Any]) -> list[Claim]:
     """Secondary (and tertiary) claims the posting queued, marked billed as they go out."""
-    from openrcm.service import remit
+    from openrcm.service.remit import mark_secondaries_billed, pending_secondary_claims
 
-    pending = getattr(remit, "pending_secondary_claims", None)
-    mark = getattr(remit, "mark_secondaries_billed", None)
-    if pending is None or mark is None:
-        return []
-    uow = new_uow()
-    found = pending(uow)
+    found = pending_secondary_claims(new_uow())
     if found:
-        mark(uow, [item_id for item_id, _ in found])
-    return [claim for _, claim in found]
+        mark_secondaries_billed(new_uow(), [claim.id for claim in found], note="billed by loop")
+    return found
 
 
 def _statements(new_uow: Callable[[], Any], as_of: date, out_dir: Path | None) -> int:
