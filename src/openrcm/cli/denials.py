@@ -425,3 +425,100 @@ def outcomes(as_json: Json = False) -> None:
         return
     for key, value in document.items():
         typer.echo(f"{key}: {value}")
+
+
+# ------------------------------------------------------------------ claim status (276/277)
+
+
+@app.command("follow-up")
+def follow_up(
+    out: Annotated[Path, typer.Option("--out", help="folder for the 276 file")],
+    days: Annotated[
+        list[str] | None,
+        typer.Option("--days", help="PAYER=DAYS without news before asking (repeat; * for all)"),
+    ] = None,
+    as_of: AsOf = None,
+    as_json: Json = False,
+) -> None:
+    """Write a 276 asking about every claim with no answer after its payer's follow-up days."""
+    from openrcm.cli.database import unit_of_work
+    from openrcm.service.claim_status import follow_up as follow_up_claims
+
+    day = _day(as_of)
+    wait: dict[str, int] = {}
+    for item in days or ():
+        payer, sep, count = item.partition("=")
+        if not sep or not count.isdigit():
+            fail(f"--days: {item!r} is not PAYER=DAYS such as 87726=30")
+        wait[payer] = int(count)
+    with input_errors():
+        run = follow_up_claims(unit_of_work(), today=day, days=wait or None)
+        path = None
+        if run.text_276:
+            out.mkdir(parents=True, exist_ok=True)
+            path = out / f"status-{day:%Y%m%d}.276"
+            path.write_text(run.text_276, encoding="latin-1")
+    claims = [r.patient_control_number for r in run.requests]
+    if as_json:
+        print_json({"claims": claims, "file": str(path) if path else None})
+        return
+    typer.echo(f"{len(claims)} claims asked about" + (f": {path}" if path else ""))
+
+
+@app.command("status")
+def status(
+    file: Annotated[Path, typer.Argument(help="a 277 (claim status) or 277CA (acknowledgement)")],
+    as_of: AsOf = None,
+    as_json: Json = False,
+) -> None:
+    """Apply a 277 or 277CA: record each claim's status in plain words and move the claims."""
+    from openrcm.cli.database import unit_of_work
+    from openrcm.datadir import find_data_dir
+    from openrcm.service.claim_status import apply_status, load_status_codes
+
+    day = _day(as_of)
+    from openrcm.x12.errors import X12Error
+
+    with input_errors():
+        text = file.read_text(encoding="latin-1")
+        codes = load_status_codes(find_data_dir() / "x12codes")
+        try:
+            run = apply_status(unit_of_work(), text, codes, today=day, name=file.name)
+        except X12Error as error:
+            fail(f"{file}: {error}")
+    document = {
+        "kind": run.kind,
+        "already_applied": run.already_applied,
+        "unmatched": run.unmatched,
+        "claims": [
+            {
+                "claim": u.claim,
+                "category": u.category,
+                "status_code": u.status_code,
+                "description": u.description,
+                "claim_status": u.claim_status,
+                "moved": u.moved,
+            }
+            for u in run.updates
+        ],
+    }
+    if as_json:
+        print_json(document)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        "Claim", "Category", "Status", "Meaning", "Claim is now", title=f"{run.kind} {file.name}"
+    )
+    for u in run.updates:
+        table.add_row(
+            u.claim or "-",
+            u.category or "-",
+            u.status_code or "-",
+            u.description,
+            u.claim_status or "-",
+        )
+    Console().print(table)
+    if run.already_applied:
+        typer.echo("this file was applied before; nothing changed")
