@@ -131,7 +131,7 @@ def predict(
         chosen = _policy(policy)
         with _bars(as_json) as progress:
             engine = _engine(chosen, progress)
-            lines = []
+            lines: list[str] = []
             for done, path in enumerate(files, 1):
                 result = engine.suggest(path.read_text(encoding="utf-8"))
                 ranked = sorted(result.suggestions, key=lambda s: -s.score)[:top]

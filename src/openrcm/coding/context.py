@@ -46,7 +46,8 @@ class ContextDetector:
         for name, pipe in nlp.pipeline:
             if name != "medspacy_context":
                 doc = pipe(doc)
-        ents, order = [], []
+        ents = []
+        owner: dict[tuple[int, int], int] = {}
         taken: set[int] = set()
         for i, (start, end) in enumerate(spans):
             span = doc.char_span(start, end, label="MENTION", alignment_mode="expand")
@@ -54,11 +55,14 @@ class ContextDetector:
                 continue
             taken.update(t.i for t in span)
             ents.append(span)
-            order.append(i)
-        doc.ents = ents
+            owner[(span.start, span.end)] = i
+        doc.ents = ents  # spaCy keeps entities in document order, not in ours
         doc = nlp.get_pipe("medspacy_context")(doc)
         result = [frozenset[str]() for _ in spans]
-        for i, ent in zip(order, doc.ents, strict=False):
+        order = []
+        for ent in doc.ents:
+            i = owner[(ent.start, ent.end)]
+            order.append(i)
             result[i] = frozenset(flag for flag in FLAGS if getattr(ent._, f"is_{flag}", False))
         # overlapping spans share the flags of the span that covers them
         for i, (start, end) in enumerate(spans):

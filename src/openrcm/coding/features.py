@@ -48,6 +48,7 @@ FEATURES = (
 )
 
 
+STRONG = 0.6  # evidence: phrases at least this share of the best phrase's precision
 PARTIAL = 0.5  # a tabular term proposes its code when half its stems, the rarest among them, occur
 
 
@@ -59,16 +60,23 @@ class Candidate:
     flags: dict[str, float] = field(default_factory=dict)  # share of mentions with the flag
 
     def spans(self) -> list[tuple[int, int]]:
-        """Evidence spans, the most telling first: tabular terms, then phrases by precision."""
-        ranked = sorted(self.phrase_hits, key=lambda h: (-h.precision, h.start))
-        seen = dict.fromkeys(
-            [
-                (m.start, m.end)
-                for m in sorted(self.term_matches, key=lambda m: (-m.coverage, -m.length))
-            ]
-            + [(h.start, h.end) for h in ranked]
+        """Evidence spans, the most telling first: whole tabular terms, then the phrases
+        nearly as telling as the best one; partial terms only when nothing else speaks."""
+        full = sorted(
+            (m for m in self.term_matches if m.coverage == 1.0), key=lambda m: (-m.length, m.start)
         )
-        return list(seen)
+        best = max((h.precision for h in self.phrase_hits), default=0.0)
+        strong = sorted(
+            (h for h in self.phrase_hits if h.precision >= STRONG * best),
+            key=lambda h: (-h.precision, h.start),
+        )
+        partial = sorted(
+            (m for m in self.term_matches if m.coverage < 1.0), key=lambda m: (-m.weight, m.start)
+        )
+        spans = [(m.start, m.end) for m in full] + [(h.start, h.end) for h in strong]
+        if not spans:
+            spans = [(m.start, m.end) for m in partial]
+        return list(dict.fromkeys(spans))
 
 
 @dataclass(frozen=True, slots=True)

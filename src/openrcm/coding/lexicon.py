@@ -74,14 +74,16 @@ class Lexicon:
     def fit(
         cls,
         notes: Iterable[tuple[Sequence[Sequence[Token]], Iterable[str]]],
-        **options: float,
+        *,
+        min_support: int = 2,
+        min_precision: float = 0.12,
     ) -> Lexicon:
         """Learn from (sentences of tokens, gold codes) pairs."""
         seen, gold = [], []
         for sentences, codes in notes:
             seen.append(note_phrases(sentences))
             gold.append(frozenset(codes))
-        return PairCounts(seen, gold).lexicon(**options)
+        return PairCounts(seen, gold).lexicon(min_support=min_support, min_precision=min_precision)
 
     def prior(self, code: str) -> float:
         """Share of training notes that carry `code`."""

@@ -71,18 +71,25 @@ def _scores(classifier: Any, rows: Sequence[Sequence[float]]) -> list[float]:
 
 
 def best_threshold(scored: Sequence[tuple[float, bool]], gold_total: int) -> tuple[float, float]:
-    """The score threshold maximising micro-F1, and that F1."""
+    """The score threshold maximising micro-F1, and that F1.
+
+    The threshold sits halfway between the last score taken and the next one, so a new
+    note's score a hair below the last one taken still counts.
+    """
     ranked = sorted(scored, key=lambda s: -s[0])
     tp = fp = 0
-    best = (0.5, 0.0)
-    for score, label in ranked:
+    best_at, best_f1 = -1, 0.0
+    for at, (_, label) in enumerate(ranked):
         tp += label
         fp += not label
         precision, recall = tp / (tp + fp), tp / max(1, gold_total)
         f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        if f1 > best[1]:
-            best = (score, f1)
-    return best
+        if f1 > best_f1:
+            best_at, best_f1 = at, f1
+    if best_at < 0:
+        return 0.5, 0.0
+    below = ranked[best_at + 1][0] if best_at + 1 < len(ranked) else 0.0
+    return (ranked[best_at][0] + below) / 2, best_f1
 
 
 @dataclass
@@ -121,14 +128,14 @@ def out_of_fold(
     return data, counts
 
 
-def classifier(seed: int = 13, iterations: int = 150) -> Any:
+def classifier(seed: int = 13, iterations: int = 150, rows: int = 100_000) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
         max_iter=iterations,
         learning_rate=0.1,
         max_leaf_nodes=31,
-        min_samples_leaf=40,
+        min_samples_leaf=max(5, min(40, rows // 500)),  # small training sets: smaller leaves
         l2_regularization=1.0,
         random_state=seed,
     )
@@ -137,7 +144,7 @@ def classifier(seed: int = 13, iterations: int = 150) -> Any:
 def fit_rows(rows: Sequence[Sequence[float]], labels: Sequence[int], seed: int = 13) -> Any:
     import numpy as np
 
-    model = classifier(seed)
+    model = classifier(seed, rows=len(rows))
     model.fit(np.asarray(rows, dtype=np.float32), np.asarray(labels))
     return model
 

@@ -129,11 +129,14 @@ def _axis_query(
 ) -> Query | None:
     """A query when the code is the unspecified member of siblings that differ on `axis`."""
     title = icd.title(s.code) or s.title
-    if "unspecified" not in title.lower() or pattern.search(_sentence(text, s.evidence)):
-        return None
+    if "unspecified" not in title.lower() or words.search(title):
+        return None  # the code already says where it stands on this axis
+    if pattern.search(_sentence(text, s.evidence)):
+        return None  # the note says it: the coder can pick the code
     options = [t for _, t in _siblings(icd, s.code) if words.search(t)]
-    if len(options) < 2:
-        return None
+    distinct = {m.group().lower() for t in options for m in words.finditer(t)}
+    if len(options) < 2 or len(distinct) < 2:
+        return None  # the siblings do not differ on this axis
     return _choice_query(kind, s, axis, options, _condition(title))
 
 
