@@ -77,6 +77,7 @@ def demo(
     )
     render(report)
     _accounts_receivable(new_uow, console, day)
+    _payment_plan(new_uow, console, day)
 
 
 def _accounts_receivable(new_uow: Any, console: Any, day: date) -> None:
@@ -98,3 +99,29 @@ def _accounts_receivable(new_uow: Any, console: Any, day: date) -> None:
     for guarantor, amount in top:
         table.add_row(guarantor, format_money(amount))
     console.print(table)
+
+
+def _payment_plan(new_uow: Any, console: Any, day: date) -> None:
+    """Put the largest patient balance on a six-month plan, as a front desk would."""
+    from datetime import timedelta
+
+    from openrcm.domain.money import format_money
+    from openrcm.ledger import AccountKind
+    from openrcm.service.ledger import ar_by_party
+    from openrcm.service.patients import AccountError, create_payment_plan
+
+    owed = ar_by_party(new_uow(), AccountKind.PATIENT_AR)
+    for guarantor, _ in sorted(owed.items(), key=lambda kv: -kv[1]):
+        try:
+            plan = create_payment_plan(
+                new_uow(), guarantor, instalments=6, first_due=day + timedelta(days=30), as_of=day
+            )
+        except AccountError:
+            continue  # e.g. the balance is still with insurance: nothing due yet
+        first = plan.instalments[0]
+        console.print(
+            f"Payment plan for guarantor {guarantor}: {format_money(plan.balance)} in "
+            f"{len(plan.instalments)} instalments of {format_money(first.amount)}, first due "
+            f"{first.due_date.isoformat()}."
+        )
+        return
