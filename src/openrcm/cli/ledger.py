@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -28,9 +28,11 @@ def balance(
     patient: Annotated[str | None, typer.Option("--patient", help="patient id")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What is owed on one claim, by one payer, or by one patient, derived from the entries."""
+    """What is owed on one claim, by one payer, or by one patient, derived from the entries.
+
+    Exit 2 when the claim, payer or patient has no ledger entries at all.
+    """
     from openrcm.domain.money import ZERO, format_money
-    from openrcm.ledger import AccountKind
     from openrcm.service import ledger as service
 
     if sum(x is not None for x in (claim, payer, patient)) != 1:
@@ -42,15 +44,27 @@ def balance(
             fail(f"--claim: no ledger entries for claim {claim}")
         result = summary.as_json()
     elif payer is not None:
-        owed = service.ar_by_party(_uow(), AccountKind.INSURANCE_AR).get(payer, ZERO)
+        owed = service.payer_balance(_uow(), payer)
+        if owed is None:
+            fail(f"--payer: no ledger entries for payer {payer}")
         result = {"payer": payer, "insurance_balance": format_money(owed)}
     else:
         assert patient is not None
         claims = service.patient_balances(_uow(), patient)
+        if not claims:
+            fail(f"--patient: no ledger entries for patient {patient}")
+        money = (
+            "charge",
+            "insurance_paid",
+            "adjustments",
+            "patient_paid",
+            "patient_responsibility",
+            "insurance_balance",
+            "patient_balance",
+        )
         result = {
             "patient": patient,
-            "insurance_balance": format_money(sum((c.insurance_balance for c in claims), ZERO)),
-            "patient_balance": format_money(sum((c.patient_balance for c in claims), ZERO)),
+            **{key: format_money(sum((getattr(c, key) for c in claims), ZERO)) for key in money},
             "claims": [c.as_json() for c in claims],
         }
     if as_json:
@@ -63,7 +77,20 @@ def balance(
     for key, value in result.items():
         if key != "claims":
             table.add_row(key, str(value))
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    rows = cast(list[dict[str, str]], result.get("claims") or [])
+    if rows:
+        claims_table = Table("Claim", "Charge", "Insurance", "Patient", "Status")
+        for row in rows:
+            claims_table.add_row(
+                row["claim"],
+                row["charge"],
+                row["insurance_balance"],
+                row["patient_balance"],
+                row["status"],
+            )
+        console.print(claims_table)
 
 
 @app.command("trial-balance")

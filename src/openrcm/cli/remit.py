@@ -1,4 +1,5 @@
-"""`openrcm remit`: post 835 remittances to the ledger and list what needs a person."""
+"""`openrcm remit`: post 835 remittances to the ledger, list what needs a person, and
+reconcile bank deposits with the 835 payments (`openrcm remit deposits import|match`)."""
 
 from __future__ import annotations
 
@@ -16,19 +17,18 @@ app = typer.Typer(
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON document")]
 
 
+deposits_app = typer.Typer(
+    help="Bank deposits: import a bank export and match deposits to 835 payments.",
+    no_args_is_help=True,
+)
+app.add_typer(deposits_app, name="deposits")
+
+
 def unit_of_work() -> Any:
     """A unit of work on the configured database (migrated) for the configured tenant."""
-    from openrcm.domain.party import Tenant
-    from openrcm.settings import get_settings
-    from openrcm.store import SqlUnitOfWork, engine, migrate, session_factory
+    from openrcm.cli.database import unit_of_work as shared
 
-    settings = get_settings()
-    migrate(settings.database_url)
-    uow = SqlUnitOfWork(session_factory(engine(settings.database_url)), settings.tenant)
-    with uow:
-        uow.tenants.find_or_add(Tenant(id=settings.tenant, name=settings.tenant))
-        uow.commit()
-    return uow
+    return shared()
 
 
 @app.command("post")
@@ -114,3 +114,98 @@ def exceptions(
             str(item.get("amount") or item.get("denied_amount") or ""),
         )
     Console().print(table)
+
+
+@app.command("resolve")
+def resolve(
+    ids: Annotated[list[str], typer.Argument(help="work item ids, as `remit exceptions` lists")],
+    note: Annotated[str | None, typer.Option(help="what was done")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Mark remittance work items resolved, with a note."""
+    from openrcm.service.remit import resolve_work_items
+
+    done = resolve_work_items(unit_of_work(), ids, note)
+    if as_json:
+        print_json({"resolved": done, "not_open": len(set(ids)) - done})
+    else:
+        typer.echo(f"{done} of {len(set(ids))} work items resolved")
+
+
+@deposits_app.command("import")
+def deposits_import(
+    file: Annotated[Path, typer.Argument(help="the bank export (CSV: date, amount, reference)")],
+    as_json: JsonOption = False,
+) -> None:
+    """Store a bank export's deposits. The same file (or row) twice stores nothing new."""
+    from openrcm.service.remit import import_deposits
+
+    with input_errors():
+        text = file.read_text(encoding="utf-8-sig")
+        result = import_deposits(unit_of_work(), text, name=file.name)
+    if as_json:
+        print_json(result.as_json())
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        data = result.as_json()
+        table = Table("Read", "Imported", "Already imported", "Amount imported", title=file.name)
+        table.add_row(
+            str(result.deposits_read),
+            str(result.deposits_imported),
+            str(result.already_imported),
+            data["amount_imported"],
+        )
+        console = Console()
+        console.print(table)
+        for finding in result.findings:
+            console.print(
+                f"{finding.severity.value}: {finding.code} {finding.message}", markup=False
+            )
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+@deposits_app.command("match")
+def deposits_match(
+    window: Annotated[
+        int, typer.Option(help="days between deposit and 835 date for a match by amount")
+    ] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """Match deposits to 835 payments (trace number, then amount and date); list the rest."""
+    from openrcm.service.remit import match_deposits
+
+    if window < 0:
+        fail(f"--window: {window} is negative")
+    result = match_deposits(unit_of_work(), window_days=window)
+    data = result.as_json()
+    if as_json:
+        print_json(data)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    matched = Table("Deposit date", "Amount", "Trace", "Payer", "Match", "Difference")
+    for m in result.matches:
+        matched.add_row(
+            m.deposit.deposit_date.isoformat(),
+            m.as_json()["deposit"]["amount"],  # type: ignore[index]
+            m.payment.trace_number,
+            m.payment.payer_id,
+            m.kind.value,
+            str(m.as_json()["difference"]),
+        )
+    console.print(matched)
+    left = Table("Unmatched deposit", "Amount", "Reference", title="Deposits no 835 explains")
+    for d in result.unmatched_deposits:
+        left.add_row(d.deposit_date.isoformat(), str(d.as_json()["amount"]), d.reference)
+    console.print(left)
+    waiting = Table("835 payment", "Amount", "Trace", "Payer", title="835 payments not deposited")
+    for p in result.unmatched_payments:
+        waiting.add_row(
+            p.payment_date.isoformat(), str(p.as_json()["amount"]), p.trace_number, p.payer_id
+        )
+    console.print(waiting)

@@ -30,8 +30,9 @@ from openrcm.domain.money import ZERO, format_money
 DEFAULT_WINDOW_DAYS = 5
 """How far apart a deposit and an 835 payment date may be for a match by amount alone."""
 
-MIN_TRACE_LENGTH = 4
-"""Shorter trace numbers ("1", "42") match only a reference that is exactly them."""
+MIN_SUBSTRING_TRACE = 8
+"""A trace number found inside a longer word of the bank's text must be at least this long;
+shorter ones ("42", "EFT-100") match only a whole word."""
 
 _COLUMNS = {
     "date": ("date", "depositdate", "postingdate", "posteddate", "posted", "valuedate"),
@@ -289,19 +290,23 @@ def _normal(text: str) -> str:
 def carries_trace(text: str, trace_number: str) -> bool:
     """True when a bank reference or description names this TRN02 trace number.
 
-    A word of the text equal to the trace (ignoring case, punctuation and leading zeros)
-    counts; so does the trace inside a longer run of characters when it has at least
-    `MIN_TRACE_LENGTH` characters.
+    The text is cut into words at spaces and X12 separators (`*`, `~`, `\\`, ...); a word
+    equal to the trace, ignoring case, punctuation and leading zeros, counts. So does a trace
+    of at least `MIN_SUBSTRING_TRACE` characters inside a longer word.
     """
     trace = _normal(trace_number)
     if not trace:
         return False
-    words = {w for w in re.split(r"[^0-9A-Z]+", text.upper()) if w}
-    if trace in words or (
-        trace.lstrip("0") and trace.lstrip("0") in {w.lstrip("0") for w in words}
-    ):
+    words = {w for w in (_normal(part) for part in _WORD_BREAKS.split(text)) if w}
+    if trace in words:
         return True
-    return len(trace) >= MIN_TRACE_LENGTH and any(trace in w for w in words)
+    bare = trace.lstrip("0")
+    if bare and bare in {w.lstrip("0") for w in words}:
+        return True
+    return len(trace) >= MIN_SUBSTRING_TRACE and any(trace in w for w in words)
+
+
+_WORD_BREAKS = re.compile(r"[\s*~\\|,;:/^]+")
 
 
 def reconcile(
@@ -381,7 +386,7 @@ def reconcile(
             unmatched.append(deposit)
     return Reconciliation(
         matches=tuple(sorted(matches, key=lambda m: (m.deposit.deposit_date, m.deposit.id))),
-        unmatched_deposits=tuple(unmatched),
+        unmatched_deposits=tuple(sorted(unmatched, key=lambda d: (d.deposit_date, d.id))),
         unmatched_payments=tuple(sorted(open_payments, key=lambda p: (p.payment_date, p.check))),
         findings=tuple(findings),
     )

@@ -78,5 +78,13 @@ def ar_by_party(uow: Any, kind: AccountKind) -> dict[str, Decimal]:
     return {a.party: v for a, v in balances if a.kind is kind and a.party is not None}
 
 
+def payer_balance(uow: Any, payer_id: str) -> Decimal | None:
+    """What payer `payer_id` still owes on claims (its insurance A/R); None when the ledger
+    has never had an insurance A/R account for it."""
+    balances = trial_balance(uow).accounts
+    found = [v for a, v in balances if a.kind is AccountKind.INSURANCE_AR and a.party == payer_id]
+    return sum(found, ZERO) if found else None
+
+
 def has_charge(entries: Sequence[Any]) -> bool:
     return any(e.source is SourceKind.CHARGE for e in entries)
