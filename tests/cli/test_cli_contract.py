@@ -183,6 +183,48 @@ def test_claims_import_scrub_adjudicate_post_and_balance(
     assert trial["total"] == "0.00" and trial["accounts"]
     assert {"account", "balance"} <= set(trial["accounts"][0])
 
+    statements_dir = tmp_path / "statements"
+    statements = ok_json(
+        env,
+        "patients",
+        "statements",
+        "--cycle",
+        "--as-of",
+        "2026-02-15",
+        "--out",
+        str(statements_dir),
+        "--json",
+    )
+    assert statements, "patients owe deductibles and coinsurance after the 835"
+    for statement in statements:
+        assert MONEY.match(statement["amount_due"]) and statement["amount_due"] != "0.00"
+    assert len(list(statements_dir.rglob("*.pdf"))) == len(statements)
+    assert list(statements_dir.rglob("*.json")) or list(statements_dir.rglob("*.csv"))
+    refused(
+        env,
+        "patients",
+        "statements",
+        "--cycle",
+        "--as-of",
+        "15/02/2026",
+        "--out",
+        str(statements_dir),
+        "--json",
+    )
+
+    kpis = ok_json(env, "reports", "kpis", "--json")
+    assert {
+        "days_in_ar",
+        "clean_claim_rate",
+        "denial_rate",
+        "net_collection_rate",
+        "first_pass_resolution_rate",
+    } <= set(kpis)
+    for by in ("payer", "patient"):
+        aging = ok_json(env, "reports", "ar-aging", "--by", by, "--json")
+        assert isinstance(aging, list | dict)
+    assert run(env, "reports", "ar-aging", "--by", "planet", "--json").returncode == 2
+
 
 def _plans() -> str:
     from openrcm.payer import default_plans_dir
