@@ -7,7 +7,8 @@ lag from those facts; `aging` buckets open balances by payer or patient; `invoic
 billing service's client practices; `charts` draws bar charts as SVG and PNG.
 """
 
-from openrcm.reports.aging import AGING_BUCKETS, AgingRow, ar_aging
+from openrcm.domain.aging import AGING_BUCKETS
+from openrcm.reports.aging import AgingRow, ar_aging
 from openrcm.reports.charts import BarChart, bar_chart_png, bar_chart_svg
 from openrcm.reports.facts import ClaimFacts
 from openrcm.reports.kpis import Kpis, compute_kpis
