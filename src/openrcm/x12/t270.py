@@ -1114,8 +1114,7 @@ def _body_270(records: list[EligibilityRequest], header: InterchangeHeader) -> l
                 r0 = run[0]
                 dependents = r0.dependent is not None
                 sub = hl.open(receiver, "22", dependents)
-                if not dependents:
-                    traces(w, r0.subscriber)
+                traces(w, r0.subscriber)
                 member_head(w, r0.subscriber, subscriber=True)
                 member_tail(w, r0.subscriber, subscriber=True)
                 if not dependents:
