@@ -413,6 +413,10 @@ class _Reader:
                     )
             except _Bad as bad:
                 self.finding("X12-835-BAD-VALUE", bad.message, seg, loop, bad.element)
+            except ValidationError as error:  # a value our records refuse (e.g. a 1-digit DFI id)
+                first = error.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                self.finding("X12-835-BAD-VALUE", f"{sid}: {where} {first['msg']}", seg, loop)
         if claim is not None:
             self.close(claim, claims)
         return self.remittance(head, payer, payee, claims, plbs, bpr_seg)
