@@ -82,10 +82,29 @@ class World:
             uow = resources.unit_of_work(tenant)
             with uow:
                 practice.store(uow)
+                if tenant == TENANT_B:
+                    uow.patients.add(B_PATIENT(practice))
+                    uow.coverages.add(B_COVERAGE(practice))
+                    uow.encounters.add(B_ENCOUNTER(practice))
                 uow.claims.add_many(list(claims.values()))
                 post_charges(uow, list(claims.values()))
                 uow.commit()
         return cls(claims_a, claims_b)
+
+
+def B_PATIENT(practice: Any) -> Any:
+    """A patient only tenant B has."""
+    return practice.patient.model_copy(
+        update={"id": "pat-lkv-900", "account_number": "LKV-900", "guarantor_id": None}
+    )
+
+
+def B_COVERAGE(practice: Any) -> Any:
+    return practice.coverage.model_copy(update={"id": "cov-lkv-900", "patient_id": "pat-lkv-900"})
+
+
+def B_ENCOUNTER(practice: Any) -> Any:
+    return practice.encounter.model_copy(update={"id": "enc-lkv-900", "patient_id": "pat-lkv-900"})
 
 
 def era_text(pcn: str = "NFP-A-1", trace: str = "EFT-7001", unmatched: bool = True) -> str:

@@ -1,0 +1,180 @@
+"""The web UI through its HTML: login with CSRF, the work-queue pages, one-click fixes with
+htmx, 835 upload, the statement, escaping of what users typed, logout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from api_world import PASSWORD, era_text
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+@pytest.fixture
+def browser(client, world):
+    """A logged-in browser session for bob-biller: returns (client, csrf token)."""
+    form = client.get("/login")
+    token = csrf_of(form.text)
+    response = client.post(
+        "/login",
+        data={"username": "bob-biller", "password": PASSWORD, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get("/")
+    return client, csrf_of(page.text)
+
+
+def test_pages_need_a_session(client, world) -> None:
+    response = client.get("/claims", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/claims"
+    htmx = client.get("/claims", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert htmx.status_code == 401 and htmx.headers["HX-Redirect"].startswith("/login")
+
+
+def test_login_without_the_csrf_token_is_refused(client, world) -> None:
+    client.get("/login")
+    response = client.post(
+        "/login", data={"username": "bob-biller", "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 403
+    forged = client.post(
+        "/login",
+        data={"username": "bob-biller", "password": PASSWORD, "csrf_token": "forged"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+
+
+def test_a_wrong_password_shows_the_form_again(client, world) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login", data={"username": "bob-biller", "password": "nope-nope-nope", "csrf_token": token}
+    )
+    assert response.status_code == 401 and "Wrong username" in response.text
+
+
+def test_login_never_redirects_off_site(client, world) -> None:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={
+            "username": "bob-biller",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/steal",
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_the_dashboard_shows_kpis(browser) -> None:
+    client, _ = browser
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "$450.00" in page.text and "Open denials" in page.text
+
+
+def test_the_claim_queue_shows_findings_and_a_one_click_fix(browser, world) -> None:
+    client, csrf = browser
+    queue = client.get("/claims")
+    assert "NFP-A-2" in queue.text and "MODIFIER-25-MISSING" in queue.text
+    claim_id = world.claims_a["NFP-A-2"].id
+    fixed = client.post(
+        f"/claims/{claim_id}/fix",
+        data={"code": "MODIFIER-25-MISSING", "line": "1"},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+    )
+    assert fixed.status_code == 200
+    assert "Fixed MODIFIER-25-MISSING" in fixed.text
+    assert "MODIFIER-25-MISSING</strong>" not in fixed.text
+    detail = client.get(f"/claims/{claim_id}")
+    assert "<td>25</td>" in detail.text
+
+
+def test_a_fix_without_the_csrf_token_is_refused(browser, world) -> None:
+    client, _ = browser
+    claim_id = world.claims_a["NFP-A-2"].id
+    response = client.post(
+        f"/claims/{claim_id}/fix",
+        data={"code": "MODIFIER-25-MISSING", "line": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 403
+    wrong = client.post(
+        f"/claims/{claim_id}/fix",
+        data={"code": "MODIFIER-25-MISSING", "line": "1"},
+        headers={"HX-Request": "true", "X-CSRF-Token": "guess"},
+    )
+    assert wrong.status_code == 403
+
+
+def test_code_search_fragment(browser) -> None:
+    client, _ = browser
+    fragment = client.get(
+        "/codes", params={"q": "essential hypertension"}, headers={"HX-Request": "true"}
+    )
+    assert fragment.status_code == 200 and "I10" in fragment.text
+    assert "<html" not in fragment.text
+
+
+def test_posting_an_835_from_the_remittance_page(browser) -> None:
+    client, csrf = browser
+    response = client.post(
+        "/remittances",
+        data={"csrf_token": csrf},
+        files={"file": ("prairie.835", era_text().encode(), "text/plain")},
+    )
+    assert response.status_code == 200
+    assert "Posted 1 payment(s): 1 claims, $130.00" in response.text
+    assert "GHOST-9" in response.text  # the unmatched queue
+
+
+def test_the_patient_account_shows_the_statement(browser, practice) -> None:
+    client, csrf = browser
+    client.post(
+        "/remittances",
+        data={"csrf_token": csrf},
+        files={"file": ("prairie.835", era_text(unmatched=False).encode(), "text/plain")},
+    )
+    page = client.get(f"/patients/{practice.patient.id}")
+    assert page.status_code == 200
+    assert "Amount due: <strong>$20.00</strong>" in page.text
+
+
+def test_what_users_typed_is_escaped(browser, resources, practice) -> None:
+    client, _ = browser
+    evil = practice.patient.model_copy(
+        update={
+            "id": "pat-xss",
+            "name": practice.patient.name.model_copy(update={"last": "<script>alert(1)</script>"}),
+        }
+    )
+    uow = resources.unit_of_work("northside")
+    with uow:
+        uow.patients.add(evil)
+        uow.commit()
+    page = client.get("/patients")
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    search = client.get("/codes", params={"q": "<img src=x onerror=alert(1)>"})
+    assert "<img src=x" not in search.text
+
+
+def test_another_tenants_claim_is_not_found_on_the_web(browser) -> None:
+    client, _ = browser
+    assert client.get("/claims/clm-lkv-b-1").status_code == 404
+    assert client.get("/patients/pat-lkv-900").status_code == 404
+
+
+def test_logout_ends_the_session(browser) -> None:
+    client, csrf = browser
+    response = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert response.status_code == 303
+    assert client.get("/claims", follow_redirects=False).status_code == 303
