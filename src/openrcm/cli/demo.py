@@ -78,6 +78,9 @@ def demo(
     render(report)
     _accounts_receivable(new_uow, console, day)
     _payment_plan(new_uow, console, day)
+    _front_desk(new_uow, console, day)
+    _denials(new_uow, console, day)
+    _report_pack(new_uow, console, day, out_dir)
 
 
 def _accounts_receivable(new_uow: Any, console: Any, day: date) -> None:
@@ -125,3 +128,121 @@ def _payment_plan(new_uow: Any, console: Any, day: date) -> None:
             f"{first.due_date.isoformat()}."
         )
         return
+
+
+def _front_desk(new_uow: Any, console: Any, day: date) -> None:
+    """Eligibility (270 out, the demo payer's 271 back) for a few patients seen tomorrow."""
+    from datetime import timedelta
+
+    from rich.table import Table
+
+    from openrcm.payer import default_plans_dir, load_payer_book
+    from openrcm.service.eligibility import check_patients
+
+    uow = new_uow()
+    with uow:
+        patients = [p.id for p in uow.patients.list(limit=4)]
+    tomorrow = day + timedelta(days=1)
+    run = check_patients(
+        new_uow(),
+        patients,
+        service_date=tomorrow,
+        book=load_payer_book(default_plans_dir()),
+        today=day,
+    )
+    table = Table(
+        "Patient",
+        "Payer",
+        "Status",
+        "Deductible left",
+        "Copay",
+        "Coinsurance",
+        title=f"Eligibility for {tomorrow.isoformat()} (270 sent, 271 read)",
+    )
+    for summary in run.summaries:
+        data = summary.model_dump(mode="json")
+        table.add_row(
+            summary.patient_id,
+            summary.payer_id,
+            summary.status,
+            str(data.get("deductible_remaining") or "-"),
+            str(data.get("copay") or "-"),
+            str(data.get("coinsurance") or "-"),
+        )
+    console.print(table)
+
+
+def _denials(new_uow: Any, console: Any, day: date) -> None:
+    """The denial queue by root cause, and the top denial worked to a corrected claim."""
+    from rich.table import Table
+
+    from openrcm.datadir import find_data_dir
+    from openrcm.denials.reasons import load_reason_codes
+    from openrcm.domain.money import format_money
+    from openrcm.service.denials import Correction, DenialError, correct, denial_queue
+
+    codes = load_reason_codes(find_data_dir() / "x12codes")
+    queue = denial_queue(new_uow(), codes, today=day)
+    table = Table(
+        "Claim",
+        "Payer",
+        "Denied",
+        "Root cause",
+        "Appeal by",
+        "Action",
+        title=f"Denial work queue ({len(queue)} open), highest priority first",
+    )
+    for case in queue[:6]:
+        table.add_row(
+            case.patient_control_number,
+            case.payer_id,
+            format_money(case.denied_amount),
+            str(case.category),
+            case.deadline.isoformat(),
+            _short(case.action),
+        )
+    console.print(table)
+    # work the top authorisation denial when there is one: the fix is a number on file
+    for case in sorted(queue, key=lambda c: "auth" not in str(c.category)):
+        lines = case.lines[:1]
+        fix = (
+            Correction(prior_authorization="PA-DEMO-0001")
+            if "auth" in str(case.category)
+            else Correction(add_modifiers=((lines[0], "59"),))
+            if lines
+            else Correction()
+        )
+        try:
+            _, corrected = correct(new_uow(), case.id, fix, today=day)
+        except DenialError:
+            continue
+        console.print(
+            f"Worked {case.patient_control_number}: corrected claim (frequency "
+            f"{corrected.frequency_code}, replacing payer claim "
+            f"{corrected.payer_claim_control_number}) is ready to send."
+        )
+        return
+
+
+def _report_pack(new_uow: Any, console: Any, day: date, out_dir: Path) -> None:
+    from openrcm.service.reports import kpis_json, write_report_pack
+
+    pack = write_report_pack(new_uow(), out_dir / "reports", as_of=day)
+    figures = kpis_json(pack.kpis, as_of=day)
+    shown = ", ".join(
+        f"{key.replace('_', ' ')} {figures[key]}"
+        for key in (
+            "days_in_ar",
+            "clean_claim_rate",
+            "denial_rate",
+            "net_collection_rate",
+            "first_pass_resolution_rate",
+        )
+        if key in figures
+    )
+    console.print(f"Report pack ({len(pack.files)} files in {out_dir / 'reports'}): {shown}")
+
+
+def _short(text: str, width: int = 34) -> str:
+    first = text.split(";")[0].split(".")[0]
+    return first if len(first) <= width else first[: width - 1] + "…"
