@@ -304,3 +304,30 @@ def test_unknown_options_and_missing_files_are_refused(env: dict[str, str], tmp_
     refused(env, "remit", "post", str(tmp_path / "nowhere.835"), "--json")
     refused(env, "claims", "import", str(tmp_path / "nowhere.837"), "--json")
     refused(env, "scrub", str(tmp_path / "nowhere.837"), "--json")
+
+
+def test_coding_suggest_and_predict(env: dict[str, str], tmp_path: Path) -> None:
+    note = tmp_path / "visit-1.txt"
+    note.write_text(
+        "68-year-old man with type 2 diabetes mellitus with diabetic polyneuropathy and "
+        "essential hypertension. He denies chest pain. Mother had breast cancer.\n"
+    )
+    (tmp_path / "visit-2.txt").write_text(
+        "Woman seen for acute cystitis with hematuria. Urine culture grew E. coli.\n"
+    )
+    suggested = ok_json(env, "coding", "suggest", str(note), "--json")
+    assert {"suggestions", "queries"} <= set(suggested)
+    assert suggested["suggestions"], "a note this plain has codes to suggest"
+    for suggestion in suggested["suggestions"]:
+        assert {"code", "title", "score", "evidence", "flags"} <= set(suggestion)
+        for span in suggestion["evidence"]:
+            assert note.read_text()[span["start"] : span["end"]] == span["text"]
+    out = tmp_path / "predictions.tsv"
+    result = run(env, "coding", "predict", str(tmp_path), "--out", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    assert {row[0] for row in rows} <= {"visit-1", "visit-2"} and rows
+    for _document, code, score in rows:
+        assert re.fullmatch(r"[a-z][0-9][0-9a-z](\.[0-9a-z]{1,4})?", code), code
+        float(score)
+    refused(env, "coding", "suggest", str(tmp_path / "missing.txt"), "--json")
