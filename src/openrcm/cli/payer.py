@@ -90,6 +90,10 @@ def adjudicate(
     payment_date: Annotated[
         str | None, typer.Option("--payment-date", help="BPR16 (default: the received date)")
     ] = None,
+    acks: Annotated[
+        Path | None,
+        typer.Option("--acks", help="also write the 999 and 277CA answering the 837 into DIR"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Adjudicate every claim of an 837 and write the balanced 835 that answers it."""
@@ -100,6 +104,8 @@ def adjudicate(
         fail(f"{file}: no claims to adjudicate")
     with input_errors():
         out.write_text(result.text_835, encoding="utf-8")
+        if acks is not None:
+            _write_acks(file, acks, result)
     if as_json:
         print_json([_claim_json(a, p) for a in result.adjudications for p in a.payments])
     else:
@@ -178,3 +184,24 @@ def explain(
         for s in a.trace:
             table.add_row(s.stage, str(s.line or ""), s.outcome, s.carc or "", s.detail)
         Console().print(table)
+
+
+def _write_acks(file: Path, folder: Path, result: Any) -> None:
+    """The payer's front-door answers to the 837: a 999 per file and a 277CA per claim."""
+    from openrcm.payer.acknowledgments import acknowledge_837
+    from openrcm.payer.batch import read_claims
+
+    text = file.read_text(encoding="latin-1")
+    claims, _ = read_claims(text)
+    payer = result.remittances[0].payer if result.remittances else None
+    answer = acknowledge_837(
+        text,
+        claims,
+        received=result.received_date,
+        payer_id=(payer.identifier if payer else None) or "PAYER",
+        payer_name=(payer.name if payer else None) or "PAYER",
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{file.stem}.999").write_text(answer.text_999, encoding="utf-8")
+    if answer.text_277ca is not None:
+        (folder / f"{file.stem}.277ca").write_text(answer.text_277ca, encoding="utf-8")
