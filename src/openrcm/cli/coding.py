@@ -187,3 +187,110 @@ def evaluate(
             f"Diagnoses: {name}", *(f"{row[m]:.3f}" for m in ("precision", "recall", "f1", "map"))
         )
     Console().print(table)
+
+
+@app.command("decide")
+def decide(
+    note_id: str,
+    code: str,
+    accept: Annotated[bool, typer.Option("--accept", help="Accept the suggested code.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the suggested code.")] = False,
+    replace: Annotated[
+        str | None, typer.Option("--replace", help="Code the note with this code instead.")
+    ] = None,
+    encounter: Annotated[
+        str | None,
+        typer.Option("--encounter", help="Stored encounter whose diagnoses the decision edits."),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who decided (default: you).")] = None,
+    score: Annotated[float | None, typer.Option("--score", help="The engine's score.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a coder's decision on a suggested code: --accept, --reject or --replace NEW."""
+    import getpass
+
+    from openrcm.cli.database import unit_of_work
+    from openrcm.service.coding import CodingDecisionError
+    from openrcm.service.coding import decide as decide_code
+    from openrcm.store.errors import StoreError
+
+    chosen = [name for name, on in (("accept", accept), ("reject", reject)) if on]
+    if replace is not None:
+        chosen.append("replace")
+    if len(chosen) != 1:
+        fail("give exactly one of --accept, --reject, --replace NEW")
+    try:
+        outcome = decide_code(
+            unit_of_work(),
+            note_id,
+            code,
+            chosen[0],
+            decided_by=by or getpass.getuser(),
+            replacement=replace,
+            encounter_id=encounter,
+            score=score,
+        )
+    except (CodingDecisionError, StoreError) as error:
+        fail(str(error))
+    document = _decision_json(outcome.decision)
+    document["encounter_diagnoses"] = (
+        list(outcome.encounter_diagnoses) if outcome.encounter_diagnoses is not None else None
+    )
+    if as_json:
+        print_json(document)
+        return
+    what = {"accept": "accepted", "reject": "rejected", "replace": f"replaced by {replace}"}
+    typer.echo(f"{note_id}: {outcome.decision.code} {what[chosen[0]]}")
+    if outcome.encounter_diagnoses is not None:
+        typer.echo(f"encounter {encounter}: {', '.join(outcome.encounter_diagnoses)}")
+
+
+@app.command("decisions")
+def decisions(
+    note: Annotated[str | None, typer.Option("--note", help="Only this note's.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Coders' decisions on suggestions, oldest first, with the acceptance rate."""
+    from openrcm.cli.database import unit_of_work
+    from openrcm.service.coding import decision_summary
+    from openrcm.service.coding import decisions as stored
+
+    found = stored(unit_of_work(), note_id=note)
+    document = {"summary": decision_summary(found), "decisions": [_decision_json(d) for d in found]}
+    if as_json:
+        print_json(document)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("When", "Who", "Note", "Code", "Decision", "Replacement", "Encounter")
+    for d in found:
+        table.add_row(
+            d.decided_at.isoformat(timespec="seconds"),
+            d.decided_by,
+            d.note_id,
+            d.code,
+            d.decision,
+            d.replacement or "",
+            d.encounter_id or "",
+        )
+    Console().print(table)
+    summary = document["summary"]
+    typer.echo(
+        f"{summary['decisions']} decisions: {summary['accepted']} accepted, "
+        f"{summary['rejected']} rejected, {summary['replaced']} replaced"
+    )
+
+
+def _decision_json(decision: Any) -> dict[str, Any]:
+    return {
+        "note_id": decision.note_id,
+        "encounter_id": decision.encounter_id,
+        "system": decision.system,
+        "code": decision.code,
+        "decision": decision.decision,
+        "replacement": decision.replacement,
+        "score": decision.score,
+        "decided_by": decision.decided_by,
+        "decided_at": decision.decided_at.isoformat(),
+    }
