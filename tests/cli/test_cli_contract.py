@@ -331,3 +331,98 @@ def test_coding_suggest_and_predict(env: dict[str, str], tmp_path: Path) -> None
         assert re.fullmatch(r"[a-z][0-9][0-9a-z](\.[0-9a-z]{1,4})?", code), code
         float(score)
     refused(env, "coding", "suggest", str(tmp_path / "missing.txt"), "--json")
+
+
+def test_users_create_and_serve(env: dict[str, str]) -> None:
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    created = run(
+        env,
+        "users",
+        "create",
+        "--tenant",
+        "contract-practice",
+        "--role",
+        "biller",
+        "--username",
+        "pat.biller",
+        "--password-stdin",
+        stdin="correct horse battery\n",
+    )
+    assert created.returncode == 0, created.stderr[-2000:]
+    assert "correct horse" not in created.stdout + created.stderr
+    bad_role = run(
+        env,
+        "users",
+        "create",
+        "--tenant",
+        "contract-practice",
+        "--role",
+        "wizard",
+        "--username",
+        "x",
+        "--password-stdin",
+        stdin="whatever password\n",
+    )
+    assert bad_role.returncode == 2 and "Traceback" not in bad_role.stderr
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "openrcm.cli.main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        schema = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/openapi.json", timeout=2) as response:
+                    schema = json.load(response)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        assert schema is not None
+        api = next(p.removesuffix("/claims") for p in schema["paths"] if p.endswith("/claims"))
+        try:
+            urllib.request.urlopen(f"{base}{api}/claims", timeout=5)
+            raise AssertionError("an unauthenticated request must be refused")
+        except urllib.error.HTTPError as refused_request:
+            assert refused_request.code == 401
+        login = urllib.request.Request(
+            f"{base}{api}/auth/token",
+            data=json.dumps(
+                {
+                    "username": "pat.biller",
+                    "password": "correct horse battery",
+                    "tenant": "contract-practice",
+                }
+            ).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(login, timeout=10) as response:
+            token = json.load(response)["access_token"]
+        listing = urllib.request.Request(
+            f"{base}/claims", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(listing, timeout=10) as response:
+            assert response.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
