@@ -31,6 +31,7 @@ GROUPS: dict[str, str] = {
     "reports": "Reports: KPIs and A/R aging.",
     "coding": "Computer-assisted coding: notes to ICD-10-CM suggestions.",
     "users": "Users, roles and tenants.",
+    "providers": "Providers: changes of tax id, address or name, effective by date.",
 }
 
 # modules that add top-level commands through `register(app)`
