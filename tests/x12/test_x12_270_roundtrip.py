@@ -58,7 +58,7 @@ payers = st.builds(
 
 
 @st.composite
-def providers(draw: st.DrawFn) -> Entity:
+def providers(draw: st.DrawFn, *, addressed: bool = True) -> Entity:
     person = draw(st.booleans())
     return Entity(
         entity_code=draw(st.sampled_from(["1P", "FA"])),
@@ -68,7 +68,7 @@ def providers(draw: st.DrawFn) -> Entity:
         id_qualifier="XX",
         identifier=draw(st.from_regex(r"1[0-9]{9}", fullmatch=True)),
         references=draw(references(["4A", "EO", "TJ", "HPI"])),
-        **draw(addresses()),
+        **(draw(addresses()) if addressed else {}),
     )
 
 
