@@ -10,7 +10,9 @@ A/R aging, denial figures, CSV exports, charts and billing-service invoices buil
 - history from the status history: created (first record), first submitted, submissions
   (moves to submitted, plus corrected claims and appeals, moves to appealed), rejected
   (a move to rejected), adjudicated and denied (the first decision was denied or partly
-  paid), scrub errors (sent back to draft before it first went out);
+  paid), scrub errors (a stored scrub result with errors up to the first submission, see
+  `service.scrub`; for a claim with no stored results, sent back to draft before it first
+  went out);
 - denial codes from the denials 835 posting queued, with their root cause.
 The pure formulas live in `openrcm.reports`; this module only gathers.
 """
@@ -39,6 +41,7 @@ from openrcm.reports.facts import ClaimFacts
 from openrcm.reports.invoice import Invoice, ServiceAgreement, invoice_for
 from openrcm.reports.kpis import Kpis, compute_kpis
 from openrcm.service.ledger import ledger_of
+from openrcm.service.scrub import errors_before_first_submission, scrub_marks
 from openrcm.store.followup_tables import HistoryRow, SqlFollowUpRepository
 
 DECIDED = {ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED}
@@ -79,6 +82,7 @@ def _history_facts(history: Sequence[HistoryRow]) -> dict[str, Any]:
     before = [h for h in history if first_submit is None or h.changed_at <= first_submit]
     decided = [h for h in history if h.to_status in {s.value for s in DECIDED}]
     return {
+        "first_submitted_at": first_submit,
         "first_submitted_date": first_submit.date() if first_submit else None,
         "submissions": len(submitted)
         + sum(1 for h in history if h.to_status == ClaimStatus.APPEALED.value),
@@ -100,6 +104,7 @@ def claim_facts(uow: Any, *, codes: ReasonCodes | None = None) -> list[ClaimFact
         histories = repo.status_histories()
         entries = ledger.entries()
         denials = ledger.work_items(kind="denial", open_only=False, limit=10_000_000)
+        scrubs = scrub_marks(uow)
     by_claim: dict[str, list[JournalEntry]] = defaultdict(list)
     for e in entries:
         if e.claim is not None:
@@ -114,6 +119,8 @@ def claim_facts(uow: Any, *, codes: ReasonCodes | None = None) -> list[ClaimFact
     for c in claims:
         pcn = c.patient_control_number
         h = _history_facts(histories.get(c.claim_id, []))
+        if pcn in scrubs:
+            h["scrub_errors"] = errors_before_first_submission(scrubs[pcn], h["first_submitted_at"])
         status = ClaimStatus(c.status)
         balance = balances.get(pcn)
         carcs = tuple(dict.fromkeys(denial_codes.get(pcn, ())))
