@@ -1,15 +1,18 @@
 """Benchmark: claims posted per second from one 835 of 10,000 claims, on PostgreSQL.
 
-Builds a practice with N stored claims (two lines each) in a fresh PostgreSQL schema,
-writes one 835 paying every claim (CO-45 contractual, PR deductible/coinsurance, a few
-denials), then times `service.remit.post_835` end to end: read, match, post, store entries,
-work items and claim statuses, commit. Baselines from the same run on the same input:
-reading the 835 alone (`read_835`) and pure posting without a database (`post_remittance`).
+Builds a practice with N stored claims (two lines each) in a fresh PostgreSQL schema (and a
+fresh SQLite file), writes one 835 paying every claim (CO-45 contractual, PR
+deductible/coinsurance, a few denials), then times `service.remit.post_835` end to end:
+read, match, post, store entries, work items, the payment record and claim statuses,
+commit. Baselines from the same run on the same input: reading the 835 alone (`read_835`)
+and pure posting without a database (`post_remittance`). The machine's load average is
+printed before and after, since the figures move with it.
 
-    .venv/bin/python bench/post.py [--claims 10000] [--url postgresql+psycopg://...]
+    .venv/bin/python bench/post.py [--claims 10000] [--backend postgresql|sqlite|both]
+                                   [--url postgresql+psycopg://...] [--no-claim-status]
 
 The URL defaults to OPENRCM_TEST_PG_URL, else 127.0.0.1:5432 database `test` as `postgres`.
-Target: at least 2,000 claims per second.
+Target: at least 2,000 claims per second on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -31,6 +35,7 @@ from openrcm.domain import (
     Claim,
     ClaimPayment,
     ClaimPaymentStatus,
+    ClaimStatus,
     Remittance,
     ServicePayment,
     Tenant,
@@ -169,33 +174,18 @@ def server_url(given: str | None):
     return url.set(drivername="postgresql+psycopg")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=10_000)
-    parser.add_argument("--url", default=None)
-    parser.add_argument(
-        "--no-claim-status", action="store_true", help="post without moving claim statuses"
-    )
-    args = parser.parse_args()
-    server = server_url(args.url)
-    schema = f"openrcm_bench_{uuid.uuid4().hex[:10]}"
-    connect = dict(
-        host=server.host,
-        port=server.port or 5432,
-        dbname=server.database,
-        user=server.username,
-        password=server.password,
-        autocommit=True,
-    )
-    with psycopg.connect(**connect) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    url = server.update_query_dict({"options": f"-csearch_path={schema}"})
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def measure(url, label: str, stored: list[Claim], text: str, n: int, statuses: bool) -> float:
+    """Post the 835 on a migrated, empty database at `url`; returns claims per second."""
+    migrate(url)
+    built = engine(url)
+    factory = session_factory(built)
+    first = stored[0]
     try:
-        migrate(url)
-        built = engine(url)
-        factory = session_factory(built)
-        stored = claims(args.claims)
-        first = stored[0]
         with SqlUnitOfWork(factory, "bench") as admin:
             admin.tenants.add(Tenant(id="bench", name="Bench Clinic"))
             admin.commit()
@@ -204,62 +194,98 @@ def main() -> None:
             uow.patients.add(first.patient)
             uow.claims.add_many(stored)
             uow.commit()
-        r = remittance(stored)
-        header = InterchangeHeader(
-            sender_id="87726",
-            receiver_id="ELM",
-            interchange_control_number=1,
-            group_control_number=1,
-            created_at=datetime(2025, 4, 1, 9, tzinfo=UTC),
-        )
-        text = write_835([r], header)
-        print(f"835: {len(text):,} bytes, {len(r.claims):,} claims, BPR02 {r.total_paid_amount}")
-
-        t = time.perf_counter()
-        (parsed,), _ = read_835(text)
-        read_s = time.perf_counter() - t
-
-        by_pcn = {c.patient_control_number: c for c in stored}
-        charges = [charge_entry(c) for c in stored]
-        t = time.perf_counter()
-        pure = post_remittance(parsed, by_pcn, charges)
-        pure_s = time.perf_counter() - t
-        assert pure.claims_posted == args.claims
-
         t = time.perf_counter()
         summary = post_835(
-            SqlUnitOfWork(factory, "bench"),
-            text,
-            name="bench.835",
-            update_claim_status=not args.no_claim_status,
+            SqlUnitOfWork(factory, "bench"), text, name="bench.835", update_claim_status=statuses
         )
         full_s = time.perf_counter() - t
-        assert summary.claims_posted == args.claims and summary.claims_unmatched == 0
+        assert summary.claims_posted == n and summary.claims_unmatched == 0
         tb = ledger_service.trial_balance(SqlUnitOfWork(factory, "bench"))
         assert tb.total == 0
-
+        with SqlUnitOfWork(factory, "bench") as uow:
+            moved = uow.claims.count(status=ClaimStatus.PAID) + uow.claims.count(
+                status=ClaimStatus.DENIED
+            )
+        assert moved == (n if statuses else 0)
         t = time.perf_counter()
         again = post_835(SqlUnitOfWork(factory, "bench"), text)
         repeat_s = time.perf_counter() - t
         assert again.already_posted
-
-        n = args.claims
-        print(f"baseline read_835 only:            {read_s:7.2f} s  {n / read_s:9,.0f} claims/s")
-        print(f"baseline post_remittance (no db):  {pure_s:7.2f} s  {n / pure_s:9,.0f} claims/s")
-        print(
-            f"post_835 on PostgreSQL ({'ledger only' if args.no_claim_status else 'with claim statuses'}): {full_s:5.2f} s  {n / full_s:9,.0f} claims/s"
-            f"   target >= 2,000 claims/s: {'met' if n / full_s >= 2000 else 'NOT met'}"
-        )
-        print(
-            f"post_835 of the same file again:   {repeat_s:7.3f} s  (already posted: {again.already_posted})"
-        )
-        print(
-            f"trial balance total {tb.total}; pure ledger check {trial_balance([*charges, *pure.entries]).total}"
-        )
-        built.dispose()
     finally:
+        built.dispose()
+    what = "with claim statuses" if statuses else "ledger only"
+    rate = n / full_s
+    print(
+        f"post_835 on {label} ({what}): {full_s:6.2f} s  {rate:9,.0f} claims/s"
+        f"   target >= 2,000 claims/s: {'met' if rate >= 2000 else 'NOT met'}"
+    )
+    print(f"  the same file again:          {repeat_s:6.3f} s  (already posted)")
+    print(f"  trial balance total {tb.total}")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--url", default=None)
+    parser.add_argument(
+        "--backend", choices=("postgresql", "sqlite", "both"), default="both", help="where to post"
+    )
+    parser.add_argument(
+        "--no-claim-status", action="store_true", help="post without moving claim statuses"
+    )
+    args = parser.parse_args()
+    n = args.claims
+    print(load())
+    stored = claims(n)
+    r = remittance(stored)
+    header = InterchangeHeader(
+        sender_id="87726",
+        receiver_id="ELM",
+        interchange_control_number=1,
+        group_control_number=1,
+        created_at=datetime(2025, 4, 1, 9, tzinfo=UTC),
+    )
+    text = write_835([r], header)
+    print(f"835: {len(text):,} bytes, {len(r.claims):,} claims, BPR02 {r.total_paid_amount}")
+
+    t = time.perf_counter()
+    (parsed,), _ = read_835(text)
+    read_s = time.perf_counter() - t
+    by_pcn = {c.patient_control_number: c for c in stored}
+    charges = [charge_entry(c) for c in stored]
+    t = time.perf_counter()
+    pure = post_remittance(parsed, by_pcn, charges)
+    pure_s = time.perf_counter() - t
+    assert pure.claims_posted == n
+    assert trial_balance([*charges, *pure.entries]).total == 0
+    print(f"baseline read_835 only:            {read_s:7.2f} s  {n / read_s:9,.0f} claims/s")
+    print(f"baseline post_remittance (no db):  {pure_s:7.2f} s  {n / pure_s:9,.0f} claims/s")
+    statuses = not args.no_claim_status
+
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as folder:
+            measure(f"sqlite:///{folder}/bench.db", "SQLite", stored, text, n, statuses)
+    if args.backend in ("postgresql", "both"):
+        server = server_url(args.url)
+        schema = f"openrcm_bench_{uuid.uuid4().hex[:10]}"
+        connect = dict(
+            host=server.host,
+            port=server.port or 5432,
+            dbname=server.database,
+            user=server.username,
+            password=server.password,
+            autocommit=True,
+        )
         with psycopg.connect(**connect) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+        try:
+            url = server.update_query_dict({"options": f"-csearch_path={schema}"})
+            measure(url, "PostgreSQL", stored, text, n, statuses)
+        finally:
+            with psycopg.connect(**connect) as conn:
+                conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    print(load())
 
 
 if __name__ == "__main__":

@@ -116,6 +116,14 @@ class Account:
     def __hash__(self) -> int:
         return self._hash
 
+    def __eq__(self, other: object) -> bool:
+        # the name holds kind and party; comparing it is much cheaper than the field tuple
+        if self is other:
+            return True
+        if other.__class__ is not Account:
+            return NotImplemented
+        return self._name == other._name  # type: ignore[attr-defined]
+
     @classmethod
     def parse(cls, text: str) -> Account:
         """The account named by `text`, as `str(account)` writes it: `insurance_ar:87726`."""

@@ -257,17 +257,20 @@ def _move_claims(uow: Any, claims: dict[str, Claim], posting: Posting) -> None:
     All moves of one payment go to the store at once (`set_statuses`); a repository without
     it (a test fake) moves them one by one.
     """
-    current = dict(claims)
+    status = {pcn: c.status for pcn, c in claims.items()}
+    moved: set[str] = set()
     moves: list[tuple[Claim, Any]] = []
     for outcome in posting.outcomes:
-        claim = current.get(outcome.patient_control_number)
-        if claim is None or claim.status is outcome.claim_status:
+        pcn = outcome.patient_control_number
+        claim = claims.get(pcn)
+        if claim is None or status[pcn] is outcome.claim_status:
             continue
-        if can_transition(claim.status, outcome.claim_status):
+        if can_transition(status[pcn], outcome.claim_status):
+            if pcn in moved:  # moved earlier in this payment (a split claim): from there
+                claim = claim.model_copy(update={"status": status[pcn]})
             moves.append((claim, outcome.claim_status))
-            current[claim.patient_control_number] = claim.model_copy(
-                update={"status": outcome.claim_status}
-            )
+            status[pcn] = outcome.claim_status
+            moved.add(pcn)
     reason = f"835 {posting.check.check}"
     bulk = getattr(uow.claims, "set_statuses", None)
     if bulk is not None:

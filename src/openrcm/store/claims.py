@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import String, Table, any_, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from openrcm.domain.claim import Claim
 from openrcm.domain.claim_history import ClaimStatusChange
@@ -29,7 +30,6 @@ from openrcm.store.tables import ClaimLineRow, ClaimRow, ClaimStatusHistoryRow
 
 # control numbers per IN (...) query: well under every database's parameter limit
 LOOKUP_CHUNK = 500
-LOOKUP_CHUNK_POSTGRESQL = 30_000  # psycopg's limit is 65,535 parameters a statement
 CREATED_REASON = "stored"
 
 
@@ -86,18 +86,27 @@ class SqlClaimRepository(TenantScoped):
         for chunk in self._chunks(wanted):
             statement = select(*columns).where(
                 ClaimRow.tenant_id == self.tenant_id,
-                ClaimRow.patient_control_number.in_(chunk),
+                self._among(ClaimRow.patient_control_number, chunk),
             )
             for number, status, document in self.session.execute(statement):
                 found[number] = _parse(document, status)
         return found
 
+    @property
+    def _postgresql(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
     def _chunks(self, values: builtins.list[str]) -> Iterable[builtins.list[str]]:
-        """`values` in pieces an IN (...) list can take (few and large on PostgreSQL)."""
-        postgresql = self.session.get_bind().dialect.name == "postgresql"
-        size = LOOKUP_CHUNK_POSTGRESQL if postgresql else LOOKUP_CHUNK
+        """`values` in pieces one query can take: all at once on PostgreSQL (an array)."""
+        size = (len(values) or 1) if self._postgresql else LOOKUP_CHUNK
         for start in range(0, len(values), size):
             yield values[start : start + size]
+
+    def _among(self, column: Any, values: builtins.list[str]) -> Any:
+        """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter."""
+        if self._postgresql:
+            return column == any_(bindparam(None, values, type_=ARRAY(String())))
+        return column.in_(values)
 
     def list(
         self,
@@ -219,17 +228,33 @@ class SqlClaimRepository(TenantScoped):
                         update(table)
                         .where(
                             table.c.tenant_id == self.tenant_id,
-                            table.c.id.in_(chunk),
+                            self._among(table.c.id, chunk),
                             table.c.status == before_status,
                         )
                         .values(status=after_status, updated_at=now)
                     )
-            self.session.execute(
-                insert(ClaimStatusHistoryRow),
-                [self._history_row(i, before, after, now, reason) for i, before, after in steps],
+            self._insert_history(
+                [self._history_row(i, before, after, now, reason) for i, before, after in steps]
             )
         self._expire(set(current))
         return builtins.list(current.values())
+
+    def _insert_history(self, rows: builtins.list[dict[str, Any]]) -> None:
+        """Append status history rows: one COPY on PostgreSQL, executemany elsewhere."""
+        if not self._postgresql:
+            self.session.execute(insert(ClaimStatusHistoryRow), rows)
+            return
+        from psycopg import sql
+
+        columns = builtins.list(rows[0])
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(ClaimStatusHistoryRow.__tablename__),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+        )
+        raw: Any = self.session.connection().connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
 
     def _locked_statuses(self, claim_ids: builtins.list[str]) -> dict[str, str]:
         """The status on file of each claim, its row locked until the transaction ends."""
@@ -237,7 +262,7 @@ class SqlClaimRepository(TenantScoped):
         for chunk in self._chunks(sorted(claim_ids)):
             statement = (
                 select(ClaimRow.id, ClaimRow.status)
-                .where(ClaimRow.tenant_id == self.tenant_id, ClaimRow.id.in_(chunk))
+                .where(ClaimRow.tenant_id == self.tenant_id, self._among(ClaimRow.id, chunk))
                 .with_for_update()
             )
             found.update({claim_id: status for claim_id, status in self.session.execute(statement)})

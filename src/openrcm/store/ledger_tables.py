@@ -30,11 +30,14 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    any_,
+    bindparam,
     func,
     insert,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openrcm.ledger.accounts import Account
@@ -45,8 +48,7 @@ from openrcm.store.errors import Duplicate, MissingReference
 from openrcm.store.repository import TenantScoped
 from openrcm.store.tables import Base, _tenant_id
 
-CHUNK = 500  # values per IN (...) query on SQLite
-CHUNK_POSTGRESQL = 30_000  # psycopg takes up to 65,535 parameters a statement
+CHUNK = 500  # values per IN (...) query on SQLite; PostgreSQL takes them all as one array
 
 
 def _natural(text: str) -> tuple[Any, ...]:
@@ -85,16 +87,17 @@ class JournalEntryRow(Base):
 class JournalLegRow(Base):
     """One leg of an entry: a signed amount (debit +) to one account.
 
-    No foreign key to `journal_entry`: a leg is only ever written by
-    `SqlLedgerRepository.add`, in the same transaction as its entry, and entries are never
-    deleted. A per-row key check would cost more than the rest of posting an 835 (and on a
-    young table PostgreSQL may plan it as a scan of every entry).
+    No foreign keys, to `journal_entry` or `tenant`: a leg is only ever written by
+    `SqlLedgerRepository.add`, in the same transaction as its entry and with its entry's
+    tenant, and entries (which keep their key to `tenant`) are never deleted. Per-row key
+    checks on the 15 or so legs of each claim paid cost more than the rest of posting an 835
+    (and on a young table PostgreSQL may plan the check as a scan of every entry).
     """
 
     __tablename__ = "journal_leg"
     __table_args__ = (Index(None, "tenant_id", "account"),)
 
-    tenant_id: Mapped[str] = _tenant_id()
+    tenant_id: Mapped[str] = mapped_column(String(63), primary_key=True)
     entry_id: Mapped[str] = mapped_column(String(160), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     account: Mapped[str] = mapped_column(String(255))  # Account's name, party encoded
@@ -282,7 +285,8 @@ class SqlLedgerRepository(TenantScoped):
         found: set[str] = set()
         for chunk in self._chunks(entry_ids):
             statement = select(JournalEntryRow.id).where(
-                JournalEntryRow.tenant_id == self.tenant_id, JournalEntryRow.id.in_(chunk)
+                JournalEntryRow.tenant_id == self.tenant_id,
+                self._among(JournalEntryRow.id, chunk),
             )
             found.update(self.session.scalars(statement))
         return found
@@ -401,7 +405,7 @@ class SqlLedgerRepository(TenantScoped):
                     update(table)
                     .where(
                         table.c.tenant_id == self.tenant_id,
-                        table.c.id.in_(chunk),
+                        self._among(table.c.id, chunk),
                         table.c.resolved.is_(False),
                     )
                     .values(resolved=True, resolved_at=now, resolution_note=note)
@@ -474,7 +478,8 @@ class SqlLedgerRepository(TenantScoped):
             have.update(
                 self.session.scalars(
                     select(BankDepositRow.id).where(
-                        BankDepositRow.tenant_id == self.tenant_id, BankDepositRow.id.in_(chunk)
+                        BankDepositRow.tenant_id == self.tenant_id,
+                        self._among(BankDepositRow.id, chunk),
                     )
                 )
             )
@@ -572,18 +577,27 @@ class SqlLedgerRepository(TenantScoped):
 
     # -- rows to records ----------------------------------------------------------------
 
+    @property
+    def _postgresql(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def _among(self, column: Any, values: builtins.list[str]) -> Any:
+        """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one parameter."""
+        if self._postgresql:
+            return column == any_(bindparam(None, values, type_=ARRAY(String())))
+        return column.in_(values)
+
     def _chunks(self, values: Iterable[str]) -> Iterable[builtins.list[str]]:
         """Distinct values, sorted, in pieces an IN (...) list can take."""
         wanted = sorted(set(values))
-        postgresql = self.session.get_bind().dialect.name == "postgresql"
-        size = CHUNK_POSTGRESQL if postgresql else CHUNK
+        size = (len(wanted) or 1) if self._postgresql else CHUNK
         for start in range(0, len(wanted), size):
             yield wanted[start : start + size]
 
     def _where_in(self, column: Any, values: Iterable[str]) -> builtins.list[JournalEntry]:
         found: builtins.list[JournalEntry] = []
         for chunk in self._chunks(values):
-            found.extend(self._entries(column.in_(chunk), ordered=False))
+            found.extend(self._entries(self._among(column, chunk), ordered=False))
         return _ordered(found)
 
     def _entries(self, *conditions: Any, ordered: bool = True) -> builtins.list[JournalEntry]:

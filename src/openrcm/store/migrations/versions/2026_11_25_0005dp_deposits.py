@@ -4,9 +4,10 @@
 `bank_deposit` each bank deposit imported, with the payment it matched (deposit
 reconciliation). `remit_work_item` gains `resolved_at` and `resolution_note`.
 `journal_leg.account` grows to 255 characters, since account names now percent-encode any
-party id a practice uses, and `journal_leg` loses its foreign key to `journal_entry`: legs
-are written only with their entry, in one transaction, and entries are never deleted, while
-the per-row check cost more than the rest of posting an 835 (see `store.ledger_tables`).
+party id a practice uses, and `journal_leg` loses its foreign keys to `journal_entry` and
+`tenant`: legs are written only with their entry (which keeps its key to `tenant`), in one
+transaction, and entries are never deleted, while the per-row checks cost more than the rest
+of posting an 835 (see `store.ledger_tables`).
 
 Revision ID: 0005dp
 Revises: 0004fu
@@ -42,11 +43,13 @@ def _money() -> sa.Numeric:  # type: ignore[type-arg]
 
 
 LEG_TO_ENTRY = "fk_journal_leg_tenant_id_entry_id_journal_entry"
+LEG_TO_TENANT = "fk_journal_leg_tenant_id_tenant"
 
 
 def upgrade() -> None:
     with op.batch_alter_table("journal_leg") as batch:
         batch.drop_constraint(op.f(LEG_TO_ENTRY), type_="foreignkey")
+        batch.drop_constraint(op.f(LEG_TO_TENANT), type_="foreignkey")
         batch.alter_column(
             "account",
             existing_type=sa.String(length=100),
@@ -109,6 +112,7 @@ def downgrade() -> None:
             type_=sa.String(length=100),
             existing_nullable=False,
         )
+        batch.create_foreign_key(op.f(LEG_TO_TENANT), "tenant", ["tenant_id"], ["id"])
         batch.create_foreign_key(
             op.f(LEG_TO_ENTRY),
             "journal_entry",
