@@ -122,7 +122,7 @@ class Account:
             return True
         if other.__class__ is not Account:
             return NotImplemented
-        return self._name == other._name  # type: ignore[attr-defined]
+        return self._name == other._name
 
     @classmethod
     def parse(cls, text: str) -> Account:
