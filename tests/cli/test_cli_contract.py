@@ -426,3 +426,10 @@ def test_users_create_and_serve(env: dict[str, str]) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_demo_runs_the_cycle_on_a_fresh_sqlite_database(env: dict[str, str]) -> None:
+    report = ok_json(env, "demo", "--claims", "20", "--json")
+    assert report["database"].startswith("sqlite:///")
+    assert report["claims"] == 20 and report["remittances_posted"] > 0
+    assert report["trial_balance_total"] == "0.00"
