@@ -237,6 +237,61 @@ def list_claims(
         return found, uow.claims.count(status=status, payer_id=payer_id)
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimListing:
+    """A claim's key columns, read without parsing the whole claim (for queues and lists)."""
+
+    id: str
+    patient_control_number: str
+    status: str
+    kind: str
+    payer_id: str
+    patient_id: str
+    first_service_date: date
+    total_charge_amount: Decimal
+
+
+def claim_listings(
+    uow: Any,
+    *,
+    status: Any | None = None,
+    payer_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[ClaimListing], int]:
+    """A page of the tenant's claims as key columns (by patient control number), and how
+    many match: the list endpoint's query, which never parses claim documents."""
+    from sqlalchemy import func, select
+
+    from openrcm.store.tables import ClaimRow
+
+    columns = (
+        ClaimRow.id,
+        ClaimRow.patient_control_number,
+        ClaimRow.status,
+        ClaimRow.kind,
+        ClaimRow.payer_id,
+        ClaimRow.patient_id,
+        ClaimRow.first_service_date,
+        ClaimRow.total_charge_amount,
+    )
+    with uow:
+        where = [ClaimRow.tenant_id == uow.tenant_id]
+        if status is not None:
+            where.append(ClaimRow.status == str(getattr(status, "value", status)))
+        if payer_id is not None:
+            where.append(ClaimRow.payer_id == payer_id)
+        rows = uow.session.execute(
+            select(*columns)
+            .where(*where)
+            .order_by(ClaimRow.patient_control_number)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        total = uow.session.scalar(select(func.count()).select_from(ClaimRow).where(*where))
+    return [ClaimListing(*row) for row in rows], int(total or 0)
+
+
 def claim_detail(uow: Any, claim_id: str) -> ClaimDetail | None:
     """One claim of the tenant with its history and balance; None when the tenant lacks it."""
     from openrcm.ledger import claim_balance as summarise

@@ -40,12 +40,24 @@ def list_claims(
     payer_id: Annotated[str | None, Query(max_length=80)] = None,
 ) -> PageOf[ClaimSummary]:
     """A page of claims by patient control number, filtered by status and payer."""
-    found, total = service.list_claims(
+    found, total = service.claim_listings(
         who.uow(), status=status, payer_id=payer_id, limit=paging.limit, offset=paging.offset
     )
     who.audit(AuditAction.LIST, "claim", *(c.id for c in found))
     return PageOf[ClaimSummary](
-        items=[claim_summary(c) for c in found],
+        items=[
+            ClaimSummary(
+                id=c.id,
+                patient_control_number=c.patient_control_number,
+                status=c.status,
+                kind=c.kind,
+                payer_id=c.payer_id,
+                patient_id=c.patient_id,
+                first_service_date=c.first_service_date,
+                total_charge_amount=c.total_charge_amount,
+            )
+            for c in found
+        ],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
