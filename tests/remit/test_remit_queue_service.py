@@ -183,7 +183,7 @@ def test_entries_read_back_exactly_with_their_legs_in_order(uow, practice) -> No
             source_id=f"receipt-{n}",
             legs=(
                 Leg(DEPOSITS, D("10.00") * n, 1, "patient_paid"),
-                Leg(odd, D("-4.00"), 1, "patient_paid", "ref"),
+                Leg(odd, D("-4.00"), 1, "patient_paid", "ref\t1\\N\nx\r"),
                 Leg(odd, D("4.00") - D("10.00") * n, None, None),
             ),
             claim="Q9",

@@ -567,7 +567,7 @@ class SqlLedgerRepository(TenantScoped):
         raw: Any = connection.connection.dbapi_connection
         try:
             with raw.cursor() as cursor, cursor.copy(statement) as copy:
-                write = copy.write_row
+                write = copy.write_row  # psycopg's C formatter: faster than any Python join
                 for row in rows:
                     write(row)
         except errors.UniqueViolation as error:
