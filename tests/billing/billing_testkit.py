@@ -77,3 +77,18 @@ def knee_injection_visit(
         "prior_authorization": "PA-88812",
     }
     return Encounter(**{**fields, **changes})
+
+
+def store_visits(uow: Any, practice: Any) -> Any:
+    """Store the practice, two knee-injection visits (March, and July after the rate change)
+    and the charge master; returns the unit of work."""
+    from openrcm.service.billing import import_fees
+
+    with uow:
+        practice.store(uow)
+        uow.encounters.add(knee_injection_visit(date(2025, 3, 4), encounter_id="enc-knee-0304"))
+        uow.encounters.add(knee_injection_visit(date(2025, 7, 8), encounter_id="enc-knee-0708"))
+        uow.commit()
+    import_fees(uow, FEES_2025, effective_date=date(2025, 1, 1))
+    import_fees(uow, FEES_JULY, effective_date=RATE_CHANGE)
+    return uow

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from billing_testkit import FEES_2025, FEES_JULY, RATE_CHANGE, knee_injection_visit
+from billing_testkit import FEES_2025, FEES_JULY, RATE_CHANGE, knee_injection_visit, store_visits
 
 from openrcm.billing import EncounterDetails, InstitutionalStay, Setting
 from openrcm.domain import ClaimKind, ClaimStatus, Diagnosis, DiagnosisKind, ProcedureEntry
@@ -34,16 +34,7 @@ NO_DATA = ScrubContext(as_of=date(2025, 7, 20))  # the edits that need no refere
 
 @pytest.fixture
 def stored(uow, practice):  # type: ignore[no-untyped-def]
-    """The practice on file with its charge master and two knee-injection visits (before and
-    after the July rate change)."""
-    with uow:
-        practice.store(uow)
-        uow.encounters.add(knee_injection_visit(date(2025, 3, 4), encounter_id="enc-knee-0304"))
-        uow.encounters.add(knee_injection_visit(date(2025, 7, 8), encounter_id="enc-knee-0708"))
-        uow.commit()
-    import_fees(uow, FEES_2025, effective_date=date(2025, 1, 1))
-    import_fees(uow, FEES_JULY, effective_date=RATE_CHANGE)
-    return uow
+    return store_visits(uow, practice)
 
 
 def test_a_charge_master_import_is_effective_dated_and_idempotent(uow, practice) -> None:  # type: ignore[no-untyped-def]

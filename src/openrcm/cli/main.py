@@ -23,6 +23,7 @@ GROUPS: dict[str, str] = {
     "pricing": "Fee schedules: Medicare PFS pricing.",
     "payer": "Payer side: adjudicate claims into 835s.",
     "claims": "Claims on file: import 837s, list, build.",
+    "billing": "Claim building: encounters to claims, batches to 837.",
     "remit": "Remittance (835): post payments and adjustments to the ledger.",
     "ledger": "Double-entry ledger: balances and trial balance.",
     "patients": "Patient accounts: statements, payment plans, collections.",
