@@ -184,3 +184,18 @@ def validate_command(
         Console().print(table if findings else f"{file.name}: no findings")
     if has_errors(findings):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _register_write() -> None:
+    """`openrcm x12 write`: stored ready claims out as 837P/837I files, one per payer and kind
+    (the same use case as `openrcm billing batch`)."""
+    from openrcm.cli.billing import batch
+
+    app.command(
+        "write",
+        help="Write every ready claim on file into one 837P or 837I per payer, and mark them "
+        "submitted (same as `openrcm billing batch`).",
+    )(batch)
+
+
+_register_write()
