@@ -48,15 +48,17 @@ from typing import Any
 
 from openrcm.domain.finding import Finding, SegmentRef, Severity
 from openrcm.x12.errors import X12Error
-from openrcm.x12.tokenizer import Delimiters, Segment, _Readable, tokenize
+from openrcm.x12.tokenizer import Delimiters, Segment, _Readable, batches
 
 ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 """The fixed widths of ISA01..ISA16."""
 
 ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
 
-START, SEGMENT, END = "start", "segment", "end"
-"""The kinds of `EnvelopeReader.events()`."""
+START, SEGMENT, END, BODY = "start", "segment", "end", "body"
+"""The kinds of `EnvelopeReader.events()` (and BODY: `EnvelopeReader.rows()`)."""
+
+_RETAIN, _SEGMENTS, _ROWS = 0, 1, 2  # what `_walk` does with body segments
 
 
 @dataclass(slots=True, eq=False)
@@ -194,15 +196,18 @@ class EnvelopeReader:
     def __init__(
         self, source: str | _Readable, *, keep: bool = False, chunk_size: int = 1 << 20
     ) -> None:
-        self._segments = tokenize(source, chunk_size=chunk_size)
+        self._batches = batches(source, chunk_size=chunk_size)
         self.keep = keep
         self.findings: list[Finding] = []
         self.interchanges: list[Interchange] = []
         self.segment_count = 0
+        self._interchange: Interchange | None = None
+        self._group: FunctionalGroup | None = None
+        self._ts: TransactionSet | None = None
 
     def __iter__(self) -> Iterator[TransactionSet]:
         """Every transaction set, its `segments` filled, one at a time."""
-        for kind, value in self._walk(retain=True):
+        for kind, value in self._walk(_RETAIN):
             if kind is END:
                 yield value
 
@@ -212,178 +217,83 @@ class EnvelopeReader:
         The sets' ``segments`` lists are not filled (only ST, and SE at the end); a reader
         consumes each body segment as it comes, so nothing of a set is kept after use.
         """
-        return self._walk(retain=False)
+        return self._walk(_SEGMENTS)
 
-    def _walk(self, retain: bool) -> Iterator[tuple[str, Any]]:
-        add = self.findings.append
-        interchange: Interchange | None = None
-        group: FunctionalGroup | None = None
-        ts: TransactionSet | None = None
-        last: Segment | None = None
-        for seg in self._segments:
-            last = seg
-            sid = seg.elements[0]
-            if ts is not None and sid not in ENVELOPE_IDS:
-                ts.segment_count += 1
-                if retain:
-                    ts.segments.append(seg)
-                else:
-                    yield SEGMENT, seg
-                continue
-            if sid == "SE":
-                if ts is None:
-                    add(_finding("X12-MISSING-HEADER", "SE without a matching ST", seg, "ST"))
-                    continue
-                ts.segments.append(seg)
-                ts.segment_count += 1
-                ts.trailer = seg
-                self._check_set(ts)
-                if group is not None:
-                    group.transaction_count += 1
-                    if self.keep:
-                        group.transactions.append(ts)
-                yield END, ts
-                ts = None
-            elif sid == "ST":
-                if ts is not None:
-                    self._unclosed_set(ts)
-                    if group is not None:
-                        group.transaction_count += 1
-                        if self.keep:
-                            group.transactions.append(ts)
-                    yield END, ts
-                if group is None:
-                    add(
-                        _finding(
-                            "X12-MISSING-HEADER", "ST outside a functional group (no GS)", seg, "GS"
-                        )
-                    )
-                ts = TransactionSet(
-                    header=seg,
-                    segments=[seg],
-                    group=group.header if group else None,
-                    interchange=interchange.header if interchange else None,
-                    delimiters=seg.delimiters,
+    def rows(self) -> Iterator[tuple[str, Any]]:
+        """The fastest reading: like `events`, but body segments come in runs as
+        ``(BODY, (texts, first_index))``: ``texts`` a list of segment texts (split them with
+        ``ts.delimiters.element`` as you use them) and ``first_index`` the 1-based position
+        of ``texts[0]`` in the input. No `Segment` object is made for a body segment."""
+        return self._walk(_ROWS)
+
+    def _walk(self, mode: int) -> Iterator[tuple[str, Any]]:
+        envelope_ids = ENVELOPE_IDS
+        last_index = 0
+        for batch in self._batches:
+            parts = batch.parts
+            first = batch.index
+            delimiters = batch.delimiters
+            el = delimiters.element
+            n = len(parts)
+            last_index = first + n - 1
+            marks = batch.find(envelope_ids)
+            marks.append(n)
+            previous = 0
+            for k in marks:
+                if k > previous:
+                    ts = self._ts
+                    offset = batch.offset
+                    if ts is None:
+                        for j in range(previous, k):
+                            self._outside(
+                                Segment(parts[j].split(el), first + j, offset(j), delimiters)
+                            )
+                    else:
+                        ts.segment_count += k - previous
+                        if mode == _ROWS:
+                            yield BODY, (parts[previous:k], first + previous)
+                        elif mode == _SEGMENTS:
+                            for j in range(previous, k):
+                                yield (
+                                    SEGMENT,
+                                    Segment(parts[j].split(el), first + j, offset(j), delimiters),
+                                )
+                        else:
+                            ts.segments.extend(
+                                [
+                                    Segment(parts[j].split(el), first + j, offset(j), delimiters)
+                                    for j in range(previous, k)
+                                ]
+                            )
+                if k == n:
+                    break
+                previous = k + 1
+                yield from self._envelope(
+                    Segment(parts[k].split(el), first + k, batch.offset(k), delimiters)
                 )
-                yield START, ts
-            elif sid == "GS":
-                if ts is not None:
-                    self._unclosed_set(ts)
-                    if group is not None:
-                        group.transaction_count += 1
-                        if self.keep:
-                            group.transactions.append(ts)
-                    yield END, ts
-                    ts = None
-                if group is not None:
-                    add(
-                        _finding(
-                            "X12-MISSING-TRAILER",
-                            f"functional group {group.control_number} has no GE",
-                            group.header,
-                            "GS",
-                        )
-                    )
-                if interchange is None:
-                    add(
-                        _finding(
-                            "X12-MISSING-HEADER", "GS outside an interchange (no ISA)", seg, "ISA"
-                        )
-                    )
-                group = FunctionalGroup(header=seg)
-                if interchange is not None:
-                    interchange.groups.append(group)
-            elif sid == "GE":
-                if ts is not None:
-                    self._unclosed_set(ts)
-                    if group is not None:
-                        group.transaction_count += 1
-                        if self.keep:
-                            group.transactions.append(ts)
-                    yield END, ts
-                    ts = None
-                if group is None:
-                    add(_finding("X12-MISSING-HEADER", "GE without a matching GS", seg, "GS"))
-                    continue
-                group.trailer = seg
-                self._check_group(group)
-                group = None
-            elif sid == "ISA":
-                if ts is not None:
-                    self._unclosed_set(ts)
-                    if group is not None:
-                        group.transaction_count += 1
-                        if self.keep:
-                            group.transactions.append(ts)
-                    yield END, ts
-                    ts = None
-                if group is not None:
-                    add(
-                        _finding(
-                            "X12-MISSING-TRAILER",
-                            f"functional group {group.control_number} has no GE",
-                            group.header,
-                            "GS",
-                        )
-                    )
-                    group = None
-                if interchange is not None and interchange.trailer is None:
-                    add(
-                        _finding(
-                            "X12-MISSING-TRAILER",
-                            f"interchange {interchange.control_number} has no IEA",
-                            interchange.header,
-                            "ISA",
-                        )
-                    )
-                interchange = Interchange(header=seg, delimiters=seg.delimiters)
-                self.interchanges.append(interchange)
-                self._check_isa(seg)
-            elif sid == "IEA":
-                if ts is not None:
-                    self._unclosed_set(ts)
-                    if group is not None:
-                        group.transaction_count += 1
-                        if self.keep:
-                            group.transactions.append(ts)
-                    yield END, ts
-                    ts = None
-                if group is not None:
-                    add(
-                        _finding(
-                            "X12-MISSING-TRAILER",
-                            f"functional group {group.control_number} has no GE",
-                            group.header,
-                            "GS",
-                        )
-                    )
-                    group = None
-                if interchange is None or interchange.trailer is not None:
-                    add(_finding("X12-MISSING-HEADER", "IEA without a matching ISA", seg, "ISA"))
-                    continue
-                interchange.trailer = seg
-                self._check_interchange(interchange)
-            elif sid == "TA1" and interchange is not None and group is None:
-                interchange.acknowledgments.append(seg)
-            else:
-                add(
-                    _finding(
-                        "X12-SEGMENT-OUTSIDE",
-                        f"segment {sid[:3]!r} is outside any transaction set",
-                        seg,
-                        "ST" if group is not None else ("GS" if interchange else "ISA"),
-                    )
-                )
-        self.segment_count = last.index if last is not None else 0
+        self.segment_count = last_index
+        yield from self._finish()
+
+    def _close_set(self) -> Iterator[tuple[str, Any]]:
+        """An open set ends without its SE (an ST, GS, GE, ISA or IEA came first)."""
+        ts = self._ts
         if ts is not None:
             self._unclosed_set(ts)
-            if group is not None:
-                group.transaction_count += 1
-                if self.keep:
-                    group.transactions.append(ts)
+            self._count_set(ts)
+            self._ts = None
             yield END, ts
+
+    def _count_set(self, ts: TransactionSet) -> None:
+        group = self._group
         if group is not None:
-            add(
+            group.transaction_count += 1
+            if self.keep:
+                group.transactions.append(ts)
+
+    def _group_without_trailer(self) -> None:
+        group = self._group
+        if group is not None:
+            self.findings.append(
                 _finding(
                     "X12-MISSING-TRAILER",
                     f"functional group {group.control_number} has no GE",
@@ -391,8 +301,112 @@ class EnvelopeReader:
                     "GS",
                 )
             )
+
+    def _outside(self, seg: Segment) -> None:
+        """A segment between sets: a TA1 in an interchange, else a finding."""
+        sid = seg.elements[0]
+        interchange, group = self._interchange, self._group
+        if sid == "TA1" and interchange is not None and group is None:
+            interchange.acknowledgments.append(seg)
+            return
+        self.findings.append(
+            _finding(
+                "X12-SEGMENT-OUTSIDE",
+                f"segment {sid[:3]!r} is outside any transaction set",
+                seg,
+                "ST" if group is not None else ("GS" if interchange else "ISA"),
+            )
+        )
+
+    def _envelope(self, seg: Segment) -> Iterator[tuple[str, Any]]:
+        """One ISA, GS, ST, SE, GE or IEA segment."""
+        add = self.findings.append
+        sid = seg.elements[0]
+        if sid == "SE":
+            ts = self._ts
+            if ts is None:
+                add(_finding("X12-MISSING-HEADER", "SE without a matching ST", seg, "ST"))
+                return
+            ts.segments.append(seg)
+            ts.segment_count += 1
+            ts.trailer = seg
+            self._check_set(ts)
+            self._count_set(ts)
+            self._ts = None
+            yield END, ts
+        elif sid == "ST":
+            yield from self._close_set()
+            group, interchange = self._group, self._interchange
+            if group is None:
+                add(
+                    _finding(
+                        "X12-MISSING-HEADER", "ST outside a functional group (no GS)", seg, "GS"
+                    )
+                )
+            ts = TransactionSet(
+                header=seg,
+                segments=[seg],
+                group=group.header if group else None,
+                interchange=interchange.header if interchange else None,
+                delimiters=seg.delimiters,
+            )
+            self._ts = ts
+            yield START, ts
+        elif sid == "GS":
+            yield from self._close_set()
+            self._group_without_trailer()
+            if self._interchange is None:
+                add(
+                    _finding("X12-MISSING-HEADER", "GS outside an interchange (no ISA)", seg, "ISA")
+                )
+            group = FunctionalGroup(header=seg)
+            self._group = group
+            if self._interchange is not None:
+                self._interchange.groups.append(group)
+        elif sid == "GE":
+            yield from self._close_set()
+            group = self._group
+            if group is None:
+                add(_finding("X12-MISSING-HEADER", "GE without a matching GS", seg, "GS"))
+                return
+            group.trailer = seg
+            self._check_group(group)
+            self._group = None
+        elif sid == "ISA":
+            yield from self._close_set()
+            self._group_without_trailer()
+            self._group = None
+            interchange = self._interchange
+            if interchange is not None and interchange.trailer is None:
+                add(
+                    _finding(
+                        "X12-MISSING-TRAILER",
+                        f"interchange {interchange.control_number} has no IEA",
+                        interchange.header,
+                        "ISA",
+                    )
+                )
+            interchange = Interchange(header=seg, delimiters=seg.delimiters)
+            self._interchange = interchange
+            self.interchanges.append(interchange)
+            self._check_isa(seg)
+        else:  # IEA
+            yield from self._close_set()
+            self._group_without_trailer()
+            self._group = None
+            interchange = self._interchange
+            if interchange is None or interchange.trailer is not None:
+                add(_finding("X12-MISSING-HEADER", "IEA without a matching ISA", seg, "ISA"))
+                return
+            interchange.trailer = seg
+            self._check_interchange(interchange)
+
+    def _finish(self) -> Iterator[tuple[str, Any]]:
+        yield from self._close_set()
+        self._group_without_trailer()
+        interchange = self._interchange
         if interchange is not None and interchange.trailer is None:
-            add(
+            self.findings.append(
                 _finding(
                     "X12-MISSING-TRAILER",
                     f"interchange {interchange.control_number} has no IEA",

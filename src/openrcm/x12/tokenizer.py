@@ -28,8 +28,11 @@ domain object once per claim, not once per segment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 from typing import ClassVar, Protocol
 
 from openrcm.x12.errors import X12Error
@@ -182,80 +185,259 @@ def read_delimiters(text: str, offset: int = 0) -> Delimiters:
 
 def tokenize(source: str | _Readable, *, chunk_size: int = 1 << 20) -> Iterator[Segment]:
     """Every segment in `source`, in order, reading at most `chunk_size` characters at a time."""
+    for batch in batches(source, chunk_size=chunk_size):
+        parts = batch.parts
+        index = batch.index
+        delimiters = batch.delimiters
+        el = delimiters.element
+        offset = batch.offset
+        for k in range(len(parts)):
+            yield Segment(parts[k].split(el), index + k, offset(k), delimiters)
+
+
+class Batch:
+    """Consecutive segments of one chunk of input, read with one set of delimiters.
+
+    ``parts[k]`` is the text of segment number ``index + k`` (1-based in the whole input)
+    without its terminator or surrounding whitespace; ``offset(k)`` is the character offset
+    where it starts; ``find(ids)`` lists the k whose segment id is in `ids`. A consumer
+    splits ``parts[k]`` into elements itself, as it uses it: splitting a whole chunk up
+    front and keeping the lists costs three times as much (the memory is not reused).
+    """
+
+    __slots__ = (
+        "_base",
+        "_cumulative",
+        "_offsets",
+        "_sep",
+        "_text",
+        "delimiters",
+        "index",
+        "parts",
+    )
+
+    def __init__(
+        self,
+        parts: list[str],
+        index: int,
+        delimiters: Delimiters,
+        *,
+        offsets: list[int] | None = None,
+        text: str | None = None,
+        base: int = 0,
+        sep: str = "",
+    ) -> None:
+        self.parts = parts
+        self.index = index
+        self.delimiters = delimiters
+        self._offsets = offsets
+        self._text = text  # fast batches: the chunk, ``sep.join(parts)`` plus the rest
+        self._base = base
+        self._sep = sep
+        self._cumulative: list[int] | None = None
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """Every segment's elements (``rows[k][0]`` the id)."""
+        el = self.delimiters.element
+        return [p.split(el) for p in self.parts]
+
+    def offset(self, k: int) -> int:
+        """The character offset (in the whole input) where segment ``parts[k]`` starts."""
+        if self._offsets is not None:
+            return self._offsets[k]
+        cumulative = self._cumulative
+        if cumulative is None:
+            cumulative = self._cumulative = list(accumulate(map(len, self.parts), initial=0))
+        return self._base + cumulative[k] + k * len(self._sep)
+
+    def find(self, ids: frozenset[str]) -> list[int]:
+        """The positions k (ascending) of the segments whose id is in `ids`."""
+        el = self.delimiters.element
+        parts = self.parts
+        text = self._text
+        if text is None or len(ids) > 8 or any(c in i for i in ids for c in self._sep):
+            return [k for k, p in enumerate(parts) if p.split(el, 1)[0] in ids]
+        # one scan of the chunk for "<terminator>ID<separator>" (a literal prefix: fast),
+        # counting terminators on the way to turn character positions into positions
+        sep = self._sep
+        alternatives = "|".join(re.escape(i) for i in sorted(ids))
+        pattern = _find_pattern(sep, el, alternatives)
+        n = len(parts)
+        found = [0] if n and parts[0].split(el, 1)[0] in ids else []
+        k = 0
+        at = 0
+        count = text.count
+        for match in pattern.finditer(text):
+            start = match.start()
+            k += count(sep, at, start) + 1
+            at = start + len(sep)
+            if k < n:
+                found.append(k)
+        last = n - 1  # the input's last segment may end in spaces instead of a terminator
+        if n and (not found or found[-1] != last) and parts[last].split(el, 1)[0] in ids:
+            found.append(last)
+        return found
+
+
+@lru_cache(maxsize=64)
+def _find_pattern(sep: str, el: str, alternatives: str) -> re.Pattern[str]:
+    s, e = re.escape(sep), re.escape(el)
+    return re.compile(f"{s}(?:{alternatives})(?={e}|{s}|\\Z)")
+
+
+_ODD_SPACE = re.compile("[\t\x0b\x0c\ufeff]")
+
+
+def batches(source: str | _Readable, *, chunk_size: int = 1 << 20) -> Iterator[Batch]:
+    """The segments of `source` as `Batch`es of element lists, one chunk of input at a time.
+
+    The fast way to read: no object per segment. `tokenize` yields the same segments one by
+    one. A string is read in windows of `chunk_size` characters too, so that the work space
+    stays small whatever the input size.
+    """
     if isinstance(source, str):
-        return _tokenize(source, None, chunk_size)
-    return _tokenize("", source.read, chunk_size)
+        text = source
+        window = [0]
+
+        def read(size: int) -> str:
+            at = window[0]
+            window[0] = at + size
+            return text[at : at + size]
+
+        return _batches(read, chunk_size)
+    return _batches(source.read, chunk_size)
 
 
-def _tokenize(buffer: str, read: object, chunk_size: int) -> Iterator[Segment]:
-    reader = read if callable(read) else None
-    eof = reader is None
+def _fast_token(buffer: str, sep: str) -> str | None:
+    """The terminator (with its line break) when every segment of `buffer` can be split off
+    with it alone: no other whitespace at a segment's edges, no empty segment."""
+    n = buffer.count(sep)
+    if not n or buffer[0] in _WHITESPACE or buffer.startswith(sep):
+        return None
+    if sep == "\n":
+        token = sep
+        if "\r" in buffer:
+            return None
+    else:
+        newlines = buffer.count("\n")
+        if newlines == 0:
+            token = sep
+            if "\r" in buffer:
+                return None
+        elif newlines == n and buffer.count(sep + "\n") == n:
+            if "\r" in buffer:
+                if buffer.count("\r\n") != n or buffer.count(sep + "\r\n") != n:
+                    return None
+                token = sep + "\r\n"
+            else:
+                token = sep + "\n"
+        else:
+            return None
+    if (
+        token + token in buffer
+        or token + " " in buffer
+        or " " + sep in buffer
+        or _ODD_SPACE.search(buffer) is not None
+    ):
+        return None
+    return token
+
+
+def _batches(reader: Callable[[int], str], chunk_size: int) -> Iterator[Batch]:
+    buffer = ""
+    eof = False
 
     def fill(buf: str, need: int) -> tuple[str, bool]:
         done = False
         while len(buf) < need and not done:
-            more = reader(chunk_size) if reader else ""
+            more = reader(chunk_size)
             if not more:
                 done = True
             buf += more
         return buf, done
 
-    if reader is not None:
-        buffer, eof = fill(buffer, 512)
+    buffer, eof = fill(buffer, max(512, min(chunk_size, 1 << 16)))
     base = 0  # absolute offset of buffer[0]
-    index = 0
-    start = _skip_leading(buffer, 0)
-    delimiters = read_delimiters(buffer, start)
+    index = 0  # segments produced so far
+    delimiters = read_delimiters(buffer, _skip_leading(buffer, 0))
     while True:
         sep = delimiters.segment
         el = delimiters.element
-        tl = len(sep)
-        parts = buffer.split(sep)
-        rest = "" if eof else parts.pop()
-        position = base
+        token = _fast_token(buffer, sep)
         restart_at = -1
-        for raw in parts:
-            at = position
-            position += len(raw) + tl
-            if not raw:
-                continue
-            if raw[0] in _WHITESPACE or raw[-1] in _WHITESPACE:
-                stripped = raw.lstrip(_WHITESPACE)
-                at += len(raw) - len(stripped)
-                raw = stripped.rstrip(_WHITESPACE)
+        if token is not None:
+            parts = buffer.split(token)
+            rest = parts.pop()
+            if eof:
+                rest = rest.rstrip(_WHITESPACE)  # the last segment may lack its terminator
+                if rest:
+                    parts.append(rest)
+                rest = ""
+            batch = Batch(parts, index + 1, delimiters, text=buffer, base=base, sep=token)
+            consumed = len(buffer) - len(rest) if not eof else len(buffer)
+        else:
+            raw_parts = buffer.split(sep)
+            rest = "" if eof else raw_parts.pop()
+            parts = []
+            offsets = []
+            position = base
+            tl = len(sep)
+            for raw in raw_parts:
+                at = position
+                position += len(raw) + tl
                 if not raw:
                     continue
-            elements = raw.split(el)
-            head = elements[0]
-            if (
-                (head == "ISA" or (len(head) > 3 and head[:3] == "ISA"))
-                and index
-                and _declares_other(raw, elements, delimiters)
-            ):
-                local = at - base
+                if raw[0] in _WHITESPACE or raw[-1] in _WHITESPACE:
+                    stripped = raw.lstrip(_WHITESPACE)
+                    at += len(raw) - len(stripped)
+                    raw = stripped.rstrip(_WHITESPACE)
+                    if not raw:
+                        continue
+                parts.append(raw)
+                offsets.append(at)
+            batch = Batch(parts, index + 1, delimiters, offsets=offsets)
+            consumed = position - base
+        if "ISA" in buffer:
+            for k, raw in enumerate(parts):
+                if raw[:3] != "ISA" or index + k == 0:
+                    continue
+                row = raw.split(el)
+                head = row[0]
+                if not (head == "ISA" or len(head) > 3):
+                    continue
+                if not _declares_other(raw, row, delimiters):
+                    continue
+                local = batch.offset(k) - base
+                if not eof and len(buffer) - local < 512:
+                    grown = fill(buffer, local + 512)[0]  # the ISA may run on (it is malformed)
+                    rest += grown[len(buffer) :]
+                    buffer = grown
                 try:
-                    other = read_delimiters(buffer + rest, local)
+                    other = read_delimiters(buffer, local)
                 except X12Error as exc:
                     raise X12Error(
-                        exc.reason, offset=base + exc.offset, segment_index=index + 1
+                        exc.reason, offset=base + exc.offset, segment_index=index + k + 1
                     ) from None
                 if other != delimiters:
+                    del parts[k:]
                     delimiters = other
                     restart_at = local
                     break
-            index += 1
-            yield Segment(elements, index, at, delimiters)
+        if parts:
+            index += len(parts)
+            yield batch
         if restart_at >= 0:
-            buffer = buffer[restart_at:] + rest
+            buffer = buffer[restart_at:]  # `rest` is still the end of `buffer`
             base += restart_at
             if not eof:
                 buffer, eof = fill(buffer, 512)
             continue
         if eof:
             return
-        base = position
+        base += consumed
         buffer = rest
-        more = reader(chunk_size) if reader else ""
+        more = reader(chunk_size)
         if more:
             buffer += more
         else:
