@@ -6,9 +6,9 @@ type 2 diabetes" as often as "type 2 diabetic neuropathy"). Terms are indexed by
 rarest stem, so a sentence looks at few terms.
 
 The tabular list comes from `openrcm.codes` (`Icd10cmIndex`): titles, inclusion terms,
-billable flags, Excludes1 notes and 7th characters. The stemmed term index is built once
-and cached with `marshal` beside the code-set cache, keyed by the index's own cache key
-and this module's `KNOWLEDGE_VERSION`.
+billable flags, Excludes1 notes and 7th characters. The stemmed terms, their index by
+rarest stem and the stems' IDF are built once and cached with `marshal` beside the
+code-set cache, keyed by the index's own cache key and this module's `KNOWLEDGE_VERSION`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from openrcm.coding.text import TEXT_VERSION, Token, term_stems
 if TYPE_CHECKING:
     from openrcm.codes import Icd10cmIndex
 
-KNOWLEDGE_VERSION = 3  # bump when the term index changes shape or content
+KNOWLEDGE_VERSION = 4  # bump when the term index changes shape or content
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +52,19 @@ class Knowledge:
     style) to the stems of its title and inclusion terms.
     """
 
-    def __init__(self, icd: Icd10cmIndex | None, terms: dict[str, list[tuple[str, ...]]]) -> None:
+    def __init__(
+        self,
+        icd: Icd10cmIndex | None,
+        terms: dict[str, list[tuple[str, ...]]],
+        index: dict[str, list[tuple[str, frozenset[str], int]]] | None = None,
+        idf: dict[str, float] | None = None,
+    ) -> None:
         self.icd = icd
         self.terms = terms
-        frequency: Counter[str] = Counter(s for ts in terms.values() for t in ts for s in set(t))
-        total = sum(len(ts) for ts in terms.values())
-        self._idf = {s: math.log(total / n) for s, n in frequency.items()}
-        self._index: dict[str, list[tuple[str, frozenset[str], int]]] = defaultdict(list)
-        for code, code_terms in terms.items():
-            for term in code_terms:
-                if term:
-                    rarest = min(term, key=lambda s: (frequency[s], s))
-                    self._index[rarest].append((code, frozenset(term), len(term)))
+        if index is None or idf is None:
+            index, idf = term_index(terms)
+        self._idf = idf
+        self._index = index
 
     def title(self, code: str) -> str:
         if self.icd is None:
@@ -119,6 +120,22 @@ class Knowledge:
         return list(found.values())
 
 
+def term_index(
+    terms: dict[str, list[tuple[str, ...]]],
+) -> tuple[dict[str, list[tuple[str, frozenset[str], int]]], dict[str, float]]:
+    """Terms by their rarest stem, and every stem's inverse document frequency."""
+    frequency: Counter[str] = Counter(s for ts in terms.values() for t in ts for s in set(t))
+    total = sum(len(ts) for ts in terms.values())
+    idf = {s: math.log(total / n) for s, n in frequency.items()}
+    index: dict[str, list[tuple[str, frozenset[str], int]]] = defaultdict(list)
+    for code, code_terms in terms.items():
+        for term in code_terms:
+            if term:
+                rarest = min(term, key=lambda s: (frequency[s], s))
+                index[rarest].append((code, frozenset(term), len(term)))
+    return dict(index), idf
+
+
 def icd10cm_terms(icd: Icd10cmIndex) -> dict[str, list[tuple[str, ...]]]:
     """Stems of every category's, subcategory's and code's title and inclusion terms."""
     out: dict[str, list[tuple[str, ...]]] = {}
@@ -143,7 +160,9 @@ def load_knowledge(icd: Icd10cmIndex | None = None, cache_dir: Path | None = Non
     folder = cache_dir or default_cache_dir().parent / "coding"
     path = folder / f"terms-k{KNOWLEDGE_VERSION}t{TEXT_VERSION}-{cache_key()}"
     data = read_cache(path)
-    if not isinstance(data, dict):
-        data = icd10cm_terms(icd)
+    if not isinstance(data, dict) or set(data) != {"terms", "index", "idf"}:
+        terms = icd10cm_terms(icd)
+        index, idf = term_index(terms)
+        data = {"terms": terms, "index": index, "idf": idf}
         write_cache(path, data)
-    return Knowledge(icd, data)
+    return Knowledge(icd, data["terms"], data["index"], data["idf"])

@@ -5,7 +5,8 @@ lexicon is learned from the other folds, so every candidate is scored by a lexic
 never saw its note, as at prediction time. One fold is held out for tuning: a classifier
 fitted on the other folds' rows picks the decision threshold that maximises micro-F1 on
 the held-out notes; the final classifier is then fitted on every row and the lexicon on
-every note. The dev split is never used.
+every note. The dev split is never used. The final classifier is kept as a `TreeEnsemble`
+(numpy arrays), so scoring and loading need no scikit-learn.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from openrcm.coding.features import FEATURES, Candidate, Note, candidates, feature_rows
 from openrcm.coding.knowledge import Knowledge
 from openrcm.coding.lexicon import Lexicon, PairCounts, note_phrases
+from openrcm.coding.trees import TreeEnsemble
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ class CodeModel:
 
     system: str
     lexicon: Lexicon
-    classifier: Any  # sklearn estimator with predict_proba
+    classifier: Any  # a TreeEnsemble (or any estimator with predict_proba)
     threshold: float
     uses_knowledge: bool
     stats: dict[str, float] = field(default_factory=dict)
@@ -62,6 +64,13 @@ def _scores(classifier: Any, rows: Sequence[Sequence[float]]) -> list[float]:
     if not rows:
         return []
     import numpy as np
+
+    from openrcm.coding.trees import TreeEnsemble
+
+    if isinstance(classifier, TreeEnsemble):
+        return [
+            float(p) for p in classifier.predict_proba(np.asarray(rows, dtype=np.float32))[:, 1]
+        ]
     from threadpoolctl import threadpool_limits
 
     # one thread: OpenMP start-up costs more than a note's few hundred rows take
@@ -182,7 +191,7 @@ def train_code_model(
     threshold, stats = tune(data, tuning, seed)
     if progress:
         progress("classifier", 0, 1)
-    final = fit_rows(data.rows, data.labels, seed)
+    final = TreeEnsemble.from_sklearn(fit_rows(data.rows, data.labels, seed))
     gold_total = sum(len(g) for g in gold)
     stats.update(
         candidates=float(len(data.rows)),

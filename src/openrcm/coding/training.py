@@ -27,7 +27,7 @@ from openrcm.coding.model import CodeModel, Progress, train_code_model
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 _SOURCES = (
     "text.py",
     "knowledge.py",
@@ -35,6 +35,7 @@ _SOURCES = (
     "features.py",
     "model.py",
     "training.py",
+    "trees.py",
 )
 
 

@@ -1,0 +1,94 @@
+"""A fitted gradient-boosted tree ensemble as plain numpy arrays, to score without scikit-learn.
+
+`TreeEnsemble.from_sklearn` copies what a fitted binary `HistGradientBoostingClassifier`
+needs to predict (every tree's split feature, threshold, missing-value direction, children
+and leaf values, plus the baseline) into flat arrays. `predict_proba` walks all trees of
+all rows at once, level by level, and gives the same probabilities as scikit-learn's.
+Loading a cached engine then imports numpy only: importing scikit-learn (and SciPy) takes
+seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+class TreeEnsemble:
+    """Binary classifier: sigmoid(baseline + sum of one leaf value per tree)."""
+
+    def __init__(
+        self,
+        *,
+        feature: np.ndarray,
+        threshold: np.ndarray,
+        missing_left: np.ndarray,
+        left: np.ndarray,
+        right: np.ndarray,
+        value: np.ndarray,
+        leaf: np.ndarray,
+        roots: np.ndarray,
+        baseline: float,
+        depth: int,
+    ) -> None:
+        self.feature = feature
+        self.threshold = threshold
+        self.missing_left = missing_left
+        self.left = left
+        self.right = right
+        self.value = value
+        self.leaf = leaf
+        self.roots = roots
+        self.baseline = baseline
+        self.depth = depth
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> TreeEnsemble:
+        """The trees of a fitted binary HistGradientBoostingClassifier (numeric features)."""
+        if getattr(model, "n_trees_per_iteration_", 1) != 1:
+            raise ValueError("only binary classifiers can be copied")
+        parts = [predictors[0].nodes for predictors in model._predictors]
+        if any(nodes["is_categorical"].any() for nodes in parts):
+            raise ValueError("categorical splits are not supported")
+        offsets = np.cumsum([0, *(len(nodes) for nodes in parts)])[:-1]
+        nodes = np.concatenate(parts)
+        shift = np.concatenate(
+            [np.full(len(n), o, dtype=np.int64) for n, o in zip(parts, offsets, strict=True)]
+        )
+        leaf = nodes["is_leaf"].astype(bool)
+        itself = np.arange(len(nodes), dtype=np.int64)
+        # a leaf points at itself, so walking a fixed number of levels stays on it
+        left = np.where(leaf, itself, nodes["left"].astype(np.int64) + shift)
+        right = np.where(leaf, itself, nodes["right"].astype(np.int64) + shift)
+        return cls(
+            feature=np.where(leaf, 0, nodes["feature_idx"]).astype(np.int32),
+            threshold=nodes["num_threshold"].astype(np.float64),
+            missing_left=nodes["missing_go_to_left"].astype(bool),
+            left=left.astype(np.int32),
+            right=right.astype(np.int32),
+            value=nodes["value"].astype(np.float64),
+            leaf=leaf,
+            roots=offsets.astype(np.int32),
+            baseline=float(np.ravel(model._baseline_prediction)[0]),
+            depth=int(nodes["depth"].max()),
+        )
+
+    def raw(self, rows: np.ndarray) -> np.ndarray:
+        """The log-odds of each row."""
+        x = np.asarray(rows, dtype=np.float64)
+        at = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        sample = np.arange(len(x))[:, None]
+        for _ in range(self.depth):
+            values = x[sample, self.feature[at]]
+            go_left = np.where(
+                np.isnan(values), self.missing_left[at], values <= self.threshold[at]
+            )
+            at = np.where(go_left, self.left[at], self.right[at])
+        return self.baseline + self.value[at].sum(axis=1)
+
+    def predict_proba(self, rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
+        """Two columns, as scikit-learn gives: P(negative), P(positive)."""
+        positive = 1.0 / (1.0 + np.exp(-self.raw(np.asarray(rows, dtype=np.float64))))
+        return np.column_stack([1.0 - positive, positive])
