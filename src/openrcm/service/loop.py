@@ -152,6 +152,7 @@ def run_loop(
     from openrcm.payer.adjudicate import PayerState
     from openrcm.scrub.runner import scrub_claim
     from openrcm.service.remit import post_835
+    from openrcm.service.scrub import record_scrubs
 
     report = LoopReport(claims=len(claims))
     clock = _Clock(report)
@@ -169,8 +170,10 @@ def run_loop(
 
     with clock.stage("scrub", len(stored)):
         clean: list[Claim] = []
+        results = []
         for n, claim in enumerate(stored, 1):
             findings = scrub_claim(claim, reference.scrub_context)
+            results.append((claim, findings))
             if any(f.is_error for f in findings):
                 report.held_claims += 1
             else:
@@ -180,6 +183,7 @@ def run_loop(
         report.clean_claims = len(clean)
         uow = new_uow()
         with uow:
+            record_scrubs(uow, results)  # the clean-claim rate reads these
             _move(uow, clean, ClaimStatus.READY, "scrubbed clean")
             uow.commit()
 
