@@ -69,7 +69,7 @@ def authorization_flags(
 
 def units_of(quantity: Any) -> int:
     """Whole units a line uses: fractional units (minutes, 2.5 mg) round up."""
-    return max(1, int(math.ceil(quantity)))
+    return max(1, math.ceil(quantity))
 
 
 def covering(
