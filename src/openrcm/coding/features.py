@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openrcm.coding.context import FLAGS, ContextDetector
@@ -45,6 +45,8 @@ FEATURES = (
     "category_rivals",
     "best_in_category",
     "note_candidates",
+    "doc_score",
+    "doc_rank",
 )
 
 
@@ -138,10 +140,17 @@ def _only_sentences(note: Note, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def feature_rows(
-    note: Note, found: dict[str, Candidate], knowledge: Knowledge | None, lexicon: Lexicon
+    note: Note,
+    found: dict[str, Candidate],
+    knowledge: Knowledge | None,
+    lexicon: Lexicon,
+    doc_scores: Mapping[str, float] | None = None,
 ) -> tuple[list[str], list[list[float]]]:
-    """Codes in a stable order and one feature row per code (columns as in `FEATURES`)."""
+    """Codes in a stable order and one feature row per code (columns as in `FEATURES`).
+    `doc_scores` are whole-note code scores (`similar.NoteSimilarity`), when there are any."""
     codes = sorted(found)
+    doc = {c: (doc_scores or {}).get(c, 0.0) for c in codes}
+    doc_order = {c: i for i, c in enumerate(sorted(codes, key=lambda c: -doc[c]))}
     best: dict[str, float] = {}
     for code in codes:
         hits = found[code].phrase_hits
@@ -190,6 +199,8 @@ def feature_rows(
                 float(len(rivals) - 1),
                 1.0 if best[code] >= max(best[c] for c in rivals) else 0.0,
                 n_candidates,
+                doc[code],
+                math.log1p(doc_order[code]),
             ]
         )
     return codes, rows

@@ -2,7 +2,9 @@
 
 Training rows come from cross-validation over the training notes: for each fold the
 lexicon is learned from the other folds, so every candidate is scored by a lexicon that
-never saw its note, as at prediction time. One fold is held out for tuning: a classifier
+never saw its note, as at prediction time; so is the whole-note similarity score
+(`similar`), fitted per fold on the other folds' notes. One fold is held out for tuning:
+a classifier
 fitted on the other folds' rows picks the decision threshold that maximises micro-F1 on
 the held-out notes; the final classifier is then fitted on every row and the lexicon on
 every note. The dev split is never used. The final classifier is kept as a `TreeEnsemble`
@@ -20,6 +22,7 @@ from typing import Any
 from openrcm.coding.features import FEATURES, Candidate, Note, candidates, feature_rows
 from openrcm.coding.knowledge import Knowledge
 from openrcm.coding.lexicon import Lexicon, PairCounts, note_phrases
+from openrcm.coding.similar import NoteSimilarity, note_terms
 from openrcm.coding.trees import TreeEnsemble
 
 log = logging.getLogger(__name__)
@@ -44,11 +47,13 @@ class CodeModel:
     threshold: float
     uses_knowledge: bool
     stats: dict[str, float] = field(default_factory=dict)
+    similar: NoteSimilarity | None = None
 
     def rank(self, note: Note, knowledge: Knowledge | None) -> list[Scored]:
         """Every candidate with its score, best first."""
         found = candidates(note, knowledge if self.uses_knowledge else None, self.lexicon)
-        codes, rows = feature_rows(note, found, knowledge, self.lexicon)
+        doc = self.similar.scores(note.sentences) if self.similar is not None else None
+        codes, rows = feature_rows(note, found, knowledge, self.lexicon, doc)
         scores = _scores(self.classifier, rows)
         ranked = [Scored(c, s, found[c]) for c, s in zip(codes, scores, strict=True)]
         ranked.sort(key=lambda s: (-s.score, s.code))
@@ -64,8 +69,6 @@ def _scores(classifier: Any, rows: Sequence[Sequence[float]]) -> list[float]:
     if not rows:
         return []
     import numpy as np
-
-    from openrcm.coding.trees import TreeEnsemble
 
     if isinstance(classifier, TreeEnsemble):
         return [
@@ -121,13 +124,17 @@ def out_of_fold(
     progress: Progress | None = None,
 ) -> tuple[OutOfFold, PairCounts]:
     counts = PairCounts([note_phrases(p.sentences) for p in prepared], list(gold))
+    terms = [note_terms(p.sentences) for p in prepared]
     data = OutOfFold(gold=list(gold))
     for fold in range(folds):
         held = [i for i in range(len(prepared)) if i % folds == fold]
         lexicon = counts.lexicon(held)
+        rest = [i for i in range(len(prepared)) if i % folds != fold]
+        similar = NoteSimilarity.fit([terms[i] for i in rest], [gold[i] for i in rest])
         for i in held:
             found = candidates(prepared[i], knowledge, lexicon)
-            codes, rows = feature_rows(prepared[i], found, knowledge, lexicon)
+            doc = similar.scores(prepared[i].sentences)
+            codes, rows = feature_rows(prepared[i], found, knowledge, lexicon, doc)
             data.rows.extend(rows)
             data.labels.extend(int(c in gold[i]) for c in codes)
             data.notes.extend(i for _ in codes)
@@ -201,4 +208,7 @@ def train_code_model(
         features=float(len(FEATURES)),
     )
     log.info("%s model trained: %s", system, stats)
-    return CodeModel(system, counts.lexicon(), final, threshold, knowledge is not None, stats)
+    similar = NoteSimilarity.fit([note_terms(p.sentences) for p in prepared], gold)
+    return CodeModel(
+        system, counts.lexicon(), final, threshold, knowledge is not None, stats, similar
+    )

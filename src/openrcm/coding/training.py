@@ -36,6 +36,7 @@ _SOURCES = (
     "model.py",
     "training.py",
     "trees.py",
+    "similar.py",
 )
 
 

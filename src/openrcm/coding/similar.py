@@ -1,0 +1,116 @@
+"""Whole-note evidence: which codes notes like this one carry (linear-kernel ridge).
+
+Each note becomes a TF-IDF vector of its stems and stem bigrams (sublinear term
+frequency, L2-normalised). `NoteSimilarity.fit` solves one ridge regression for every
+code at once in its dual form: with K the notes' cosine similarities and Y their 0/1 code
+matrix, A = (K + λI)⁻¹ Y, so a new note x scores codes by k(x)·A, where k(x) holds its
+similarities to the training notes. That is a linear text classifier per code (TF-IDF
+n-grams, one-vs-rest) trained in one solve of a notes-by-notes system; it gives the ranker
+a document-level signal the phrase lexicon lacks ("notes like this are coded R52").
+Scoring needs numpy only: the training vectors are kept as an inverted index.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Collection, Sequence
+
+import numpy as np
+
+from openrcm.coding.text import Token
+
+RIDGE = 1.0  # λ: similarities are cosines, the diagonal of K is 1
+
+
+def note_terms(sentences: Sequence[Sequence[Token]]) -> Counter[str]:
+    """Stems and stem bigrams of a note, with their counts."""
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        stems = [t.stem for t in sentence]
+        counts.update(stems)
+        counts.update(f"{a} {b}" for a, b in itertools.pairwise(stems))
+    return counts
+
+
+class NoteSimilarity:
+    """Codes scored for a note by the codes of similar training notes (see module doc)."""
+
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        idf: np.ndarray,
+        postings: tuple[np.ndarray, np.ndarray, np.ndarray],
+        weights: np.ndarray,
+        codes: list[str],
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.indptr, self.note_ids, self.values = postings  # per term: notes holding it
+        self.weights = weights  # notes x codes: (K + λI)⁻¹ Y
+        self.codes = codes
+        self.column = {c: i for i, c in enumerate(codes)}
+
+    @classmethod
+    def fit(
+        cls,
+        terms: Sequence[Counter[str]],
+        gold: Sequence[Collection[str]],
+        *,
+        min_df: int = 2,
+        ridge: float = RIDGE,
+    ) -> NoteSimilarity:
+        df: Counter[str] = Counter(t for counts in terms for t in counts)
+        vocabulary = {t: i for i, t in enumerate(sorted(t for t, n in df.items() if n >= min_df))}
+        n = len(terms)
+        idf = np.array(
+            [math.log((1 + n) / (1 + df[t])) + 1.0 for t in vocabulary], dtype=np.float64
+        )
+        from scipy.sparse import csr_matrix  # training only: scoring needs numpy alone
+
+        rows = [_vector(counts, vocabulary, idf) for counts in terms]
+        matrix = csr_matrix(
+            (
+                np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32),
+                np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int64),
+                np.cumsum([0, *(len(i) for i, _ in rows)]),
+            ),
+            shape=(n, len(vocabulary)),
+        )
+        kernel = (matrix @ matrix.T).toarray().astype(np.float64)
+        codes = sorted({c for g in gold for c in g})
+        column = {c: i for i, c in enumerate(codes)}
+        labels = np.zeros((n, len(codes)), dtype=np.float64)
+        for i, g in enumerate(gold):
+            labels[i, [column[c] for c in g]] = 1.0
+        weights = np.linalg.solve(kernel + ridge * np.eye(n), labels).astype(np.float32)
+        by_term = matrix.tocsc()
+        postings = (
+            by_term.indptr.astype(np.int64),
+            by_term.indices.astype(np.int32),
+            by_term.data.astype(np.float32),
+        )
+        return cls(vocabulary, idf.astype(np.float32), postings, weights, codes)
+
+    def scores(self, sentences: Sequence[Sequence[Token]]) -> dict[str, float]:
+        """Every known code's score for the note (about 1 when similar notes all carry it)."""
+        index, value = _vector(note_terms(sentences), self.vocabulary, self.idf)
+        similarity = np.zeros(self.weights.shape[0], dtype=np.float32)
+        for term, w in zip(index.tolist(), value.tolist(), strict=True):
+            start, end = self.indptr[term], self.indptr[term + 1]
+            similarity[self.note_ids[start:end]] += w * self.values[start:end]
+        out = similarity @ self.weights
+        return dict(zip(self.codes, out.tolist(), strict=True))
+
+
+def _vector(
+    counts: Counter[str], vocabulary: dict[str, int], idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    known = [(vocabulary[t], c) for t, c in counts.items() if t in vocabulary]
+    if not known:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    index = np.array([i for i, _ in known], dtype=np.int64)
+    value = np.array([1.0 + math.log(c) for _, c in known], dtype=np.float64) * idf[index]
+    value /= np.linalg.norm(value) or 1.0
+    return index, value.astype(np.float32)
