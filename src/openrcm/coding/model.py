@@ -53,6 +53,7 @@ class CodeModel:
         """Every candidate with its score, best first."""
         found = candidates(note, knowledge if self.uses_knowledge else None, self.lexicon)
         doc = self.similar.scores(note.sentences) if self.similar is not None else None
+        add_similar(found, doc)
         codes, rows = feature_rows(note, found, knowledge, self.lexicon, doc)
         scores = _scores(self.classifier, rows)
         ranked = [Scored(c, s, found[c]) for c, s in zip(codes, scores, strict=True)]
@@ -63,6 +64,19 @@ class CodeModel:
         """The candidates above the threshold; at least the best one (every note has a code)."""
         kept = [s for s in ranked if s.score >= self.threshold]
         return kept or list(ranked[:1])
+
+
+SIMILAR_TOP = 10  # whole-note similarity proposes its best codes as candidates too
+SIMILAR_FLOOR = 0.15  # ... when they score at least this
+
+
+def add_similar(found: dict[str, Candidate], doc: dict[str, float] | None) -> None:
+    """Add the best whole-note similarity codes the lexicon and terms did not propose."""
+    if not doc:
+        return
+    for code in sorted(doc, key=lambda c: -doc[c])[:SIMILAR_TOP]:
+        if doc[code] >= SIMILAR_FLOOR and code not in found:
+            found[code] = Candidate(code)
 
 
 def _scores(classifier: Any, rows: Sequence[Sequence[float]]) -> list[float]:
@@ -134,6 +148,7 @@ def out_of_fold(
         for i in held:
             found = candidates(prepared[i], knowledge, lexicon)
             doc = similar.scores(prepared[i].sentences)
+            add_similar(found, doc)
             codes, rows = feature_rows(prepared[i], found, knowledge, lexicon, doc)
             data.rows.extend(rows)
             data.labels.extend(int(c in gold[i]) for c in codes)
