@@ -31,8 +31,8 @@ from openrcm.x12.validate import validate
 from pyx12_oracle import pyx12_errors
 
 amounts = st.decimals(min_value=0, max_value=99999, places=2)
-COMMON_SERVICE_TYPES = ["1", "30", "33", "35", "47", "48", "50", "86", "88", "98", "AL", "UC"]
-"""Service types both X092A1 and X279A1 list (X279A1 added GN, C1, CB...)."""
+COMMON_SERVICE_TYPES = ["1", "30", "33", "35", "47", "48", "50", "86", "88", "98", "AL"]
+"""Service types both X092A1 and X279A1 list (X279A1 added GN, C1, MH, UC...)."""
 percents = st.decimals(min_value=0, max_value=1, places=2)
 
 

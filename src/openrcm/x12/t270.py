@@ -573,7 +573,8 @@ def set_findings(ts: TransactionSet, grammar: Grammar) -> list[Finding]:
 
 
 def codes(*values: str) -> frozenset[str]:
-    return frozenset(values)
+    """A code list; each value may hold several codes separated by spaces."""
+    return frozenset(code for value in values for code in value.split())
 
 
 def per_loop(
@@ -828,7 +829,7 @@ def _trace(seg: Segment) -> Trace | None:
         return None
 
 
-def _decimal(text: str) -> Decimal | None:
+def parse_number(text: str) -> Decimal | None:
     if not text:
         return None
     try:
@@ -960,7 +961,7 @@ def walk_members(
 def member(node: Node) -> Member:
     """The `Member` of a 2000C or 2000D node (a code the guide does not know is left out)."""
     return Member(
-        entity=entity(node.entity),  # type: ignore[arg-type]
+        entity=entity(node.entity),
         birth_date=node.birth_date,
         sex=node.sex if node.sex in ("F", "M", "U") else None,
         relationship=node.relationship
@@ -1015,10 +1016,10 @@ def _request(
     return EligibilityRequest(
         control_number=head["control_number"],
         reference_id=head.get("reference_id") or "",
-        created_date=head.get("created_date"),  # type: ignore[arg-type]
+        created_date=head.get("created_date"),
         created_time=head.get("created_time") or "0000",
-        information_source=entity(source.entity),  # type: ignore[arg-type]
-        information_receiver=entity(receiver.entity),  # type: ignore[arg-type]
+        information_source=entity(source.entity),
+        information_receiver=entity(receiver.entity),
         subscriber=member(subscriber),
         dependent=member(dependent) if dependent is not None else None,
         service_type_codes=tuple(patient.service_types),
@@ -1121,10 +1122,12 @@ def _body_270(records: list[EligibilityRequest], header: InterchangeHeader) -> l
                     _inquiry_segments(w, r0, rep)
                     continue
                 for r in run:
+                    dependent = r.dependent
+                    assert dependent is not None  # runs with dependents hold only dependents
                     hl.open(sub, "23", False)
-                    traces(w, r.dependent)
-                    member_head(w, r.dependent, subscriber=False)
-                    member_tail(w, r.dependent, subscriber=False)
+                    traces(w, dependent)
+                    member_head(w, dependent, subscriber=False)
+                    member_tail(w, dependent, subscriber=False)
                     _inquiry_segments(w, r, rep)
     return w.segments
 

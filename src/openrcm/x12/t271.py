@@ -58,13 +58,15 @@ from openrcm.x12.t270 import (
     Loop,
     Node,
     Seg,
-    _decimal,
+    check_structure,
     codes,
     eligibility_elements,
     invalid,
+    member,
     member_head,
     member_loop,
     member_tail,
+    parse_number,
     patients,
     per_loop,
     set_findings,
@@ -89,285 +91,28 @@ FUNCTIONAL_ID = "HB"
 
 # ------------------------------------------------------------------ code lists (X279A1)
 
-BENEFIT_CODES = codes(
-    *[
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "A",
-        "B",
-        "C",
-        "CB",
-        "D",
-        "E",
-        "F",
-        "G",
-        "H",
-        "I",
-        "J",
-        "K",
-        "L",
-        "M",
-        "MC",
-        "N",
-        "O",
-        "P",
-        "Q",
-        "R",
-        "S",
-        "T",
-        "U",
-        "V",
-        "W",
-        "X",
-        "Y",
-    ]
-)
+BENEFIT_CODES = codes("1 2 3 4 5 6 7 8 A B C CB D E F G H I J K L M MC N O P Q R S T U V W X Y")
 INSURANCE_TYPES = codes(
-    *[
-        "12",
-        "13",
-        "14",
-        "15",
-        "16",
-        "41",
-        "42",
-        "43",
-        "47",
-        "AP",
-        "C1",
-        "CO",
-        "CP",
-        "D",
-        "DB",
-        "EP",
-        "FF",
-        "GP",
-        "HM",
-        "HN",
-        "HS",
-        "IN",
-        "IP",
-        "LC",
-        "LD",
-        "LI",
-        "LT",
-        "MA",
-        "MB",
-        "MC",
-        "MH",
-        "MI",
-        "MP",
-        "OT",
-        "PE",
-        "PL",
-        "PP",
-        "PR",
-        "PS",
-        "QM",
-        "RP",
-        "SP",
-        "TF",
-        "WC",
-        "WU",
-    ]
+    "12 13 14 15 16 41 42 43 47 AP C1 CO CP D DB EP FF GP HM HN HS IN IP LC LD LI LT MA MB MC MH MI MP OT PE PL PP PR PS QM RP SP TF WC WU"
 )
-TIME_PERIODS = codes(
-    *[
-        "6",
-        "7",
-        "13",
-        "21",
-        "22",
-        "23",
-        "24",
-        "25",
-        "26",
-        "27",
-        "28",
-        "29",
-        "30",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-    ]
-)
-QUANTITY_QUALIFIERS = codes(
-    *[
-        "8H",
-        "99",
-        "CA",
-        "CE",
-        "D3",
-        "D8",
-        "DY",
-        "HS",
-        "LA",
-        "LE",
-        "M2",
-        "MN",
-        "P6",
-        "QA",
-        "S7",
-        "S8",
-        "VS",
-        "YY",
-    ]
-)
-BENEFIT_REFS = codes(
-    *["18", "1L", "1W", "49", "6P", "9F", "ALS", "CLI", "F6", "FO", "G1", "IG", "M7", "N6", "NQ"]
-)
+TIME_PERIODS = codes("6 7 13 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36")
+QUANTITY_QUALIFIERS = codes("8H 99 CA CE D3 D8 DB DY HS LA LE M2 MN P6 QA S7 S8 VS YY")
+BENEFIT_REFS = codes("18 1L 1W 49 6P 9F ALS CLI F6 FO G1 IG M7 N6 NQ")
 RELATED_NAMES = codes(
-    *[
-        "13",
-        "11",
-        "1I",
-        "1P",
-        "2B",
-        "36",
-        "73",
-        "FA",
-        "GP",
-        "GW",
-        "I3",
-        "IL",
-        "LR",
-        "OC",
-        "P3",
-        "P4",
-        "P5",
-        "PR",
-        "PRP",
-        "SEP",
-        "TTP",
-        "VER",
-        "VN",
-        "VY",
-        "X3",
-        "Y2",
-    ]
+    "13 11 1I 1P 2B 36 73 FA GP GW I3 IL LR OC P3 P4 P5 PR PRP SEP TTP VER VN VY X3 Y2"
 )
-RELATED_IDS = codes(*["24", "34", "46", "FA", "FI", "II", "MI", "NI", "PI", "PP", "SV", "XV", "XX"])
-FOLLOW_UPS = codes(*["C", "N", "P", "R", "S", "W", "X", "Y"])
+RELATED_IDS = codes("24 34 46 FA FI II MI NI PI PP SV XV XX")
+FOLLOW_UPS = codes("C N P R S W X Y")
 AAA_SOURCE = codes("04", "41", "42", "79", "80", "T4")
-AAA_RECEIVER = codes(
-    *["15", "41", "43", "44", "45", "46", "47", "48", "50", "51", "79", "97", "T4"]
-)
+AAA_RECEIVER = codes("15 41 43 44 45 46 47 48 50 51 79 97 T4")
 AAA_MEMBER = codes(
-    *[
-        "15",
-        "33",
-        "35",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "47",
-        "48",
-        "49",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "55",
-        "56",
-        "57",
-        "58",
-        "60",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-        "66",
-        "67",
-        "68",
-        "69",
-        "70",
-        "71",
-        "72",
-        "73",
-        "74",
-        "75",
-        "76",
-        "77",
-        "78",
-        "79",
-        "80",
-        "97",
-        "98",
-        "AA",
-        "AE",
-        "AF",
-        "AG",
-        "AO",
-        "CI",
-        "E8",
-        "IA",
-        "MA",
-        "T4",
-    ]
+    "15 33 35 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 97 98 AA AE AF AG AO CI E8 IA MA T4"
 )
 MEMBER_DATES = codes(
-    *[
-        "096",
-        "102",
-        "152",
-        "291",
-        "307",
-        "318",
-        "340",
-        "341",
-        "342",
-        "343",
-        "346",
-        "347",
-        "356",
-        "357",
-        "382",
-        "435",
-        "442",
-        "458",
-        "472",
-        "539",
-        "540",
-        "636",
-        "771",
-    ]
+    "096 102 152 291 307 318 340 341 342 343 346 347 356 357 382 435 442 458 472 539 540 636 771"
 )
 BENEFIT_DATES = codes(
-    *[
-        "096",
-        "193",
-        "194",
-        "198",
-        "290",
-        "291",
-        "292",
-        "295",
-        "304",
-        "307",
-        "318",
-        "346",
-        "348",
-        "349",
-        "356",
-        "357",
-        "435",
-        "472",
-        "636",
-        "771",
-    ]
+    "096 193 194 198 290 291 292 295 304 307 318 346 348 349 356 357 435 472 636 771"
 )
 CONTACTS = codes("ED", "EM", "EX", "FX", "TE", "UR")
 
@@ -514,8 +259,6 @@ def structure_271(view: SetView) -> Iterator[Finding]:
 
 
 def check(ts: TransactionSet) -> list[Finding]:
-    from openrcm.x12.t270 import check_structure
-
     return check_structure(ts, GRAMMAR_271)
 
 
@@ -526,7 +269,7 @@ def _eb(node: Node, seg: Segment) -> dict[str, Any]:
     """The fields of a `Benefit` from an EB segment (REF, DTP, MSG... are added by the walk)."""
     e = seg.element
     procedure = seg.components(13)
-    quantity = _decimal(e(10))
+    quantity = parse_number(e(10))
     return {
         "_segment": seg,
         "code": e(1),
@@ -535,8 +278,8 @@ def _eb(node: Node, seg: Segment) -> dict[str, Any]:
         "insurance_type": e(4) or None,
         "plan_description": e(5) or None,
         "time_period": e(6) or None,
-        "amount": _decimal(e(7)),
-        "percent": _decimal(e(8)),
+        "amount": parse_number(e(7)),
+        "percent": parse_number(e(8)),
         "quantity_qualifier": e(9) or None,
         "quantity": quantity,
         "authorization_required": e(11) or None,
@@ -562,8 +305,6 @@ def _response(
     path: tuple[Node, Node | None, Node | None, Node | None],
     findings: list[Finding],
 ) -> EligibilityResponse:
-    from openrcm.x12.t270 import member
-
     source, receiver, subscriber, dependent = path
     rejections = [r for n in path if n is not None for r in n.rejections]
     patient = dependent or subscriber
@@ -576,9 +317,9 @@ def _response(
     return EligibilityResponse(
         control_number=head["control_number"],
         reference_id=head.get("reference_id") or "",
-        created_date=head.get("created_date"),  # type: ignore[arg-type]
+        created_date=head.get("created_date"),
         created_time=head.get("created_time") or "0000",
-        information_source=entity(source.entity),  # type: ignore[arg-type]
+        information_source=entity(source.entity),
         information_receiver=entity(receiver.entity) if receiver is not None else None,
         subscriber=member(subscriber) if subscriber is not None else None,
         dependent=member(dependent) if dependent is not None else None,

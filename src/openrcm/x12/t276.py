@@ -122,7 +122,7 @@ GRAMMAR_276 = Grammar(
         "21": codes("1"),
         "19": codes("1"),
         "22": codes("0", "1"),
-        "23": codes("", "0"),
+        "23": frozenset({"", "0"}),
     },
     required_levels=("20", "21", "19", "22"),
     elements=ElementRules(
