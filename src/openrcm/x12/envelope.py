@@ -44,6 +44,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
+from operator import methodcaller
 from typing import Any
 
 from openrcm.domain.finding import Finding, SegmentRef, Severity
@@ -238,6 +240,7 @@ class EnvelopeReader:
             last_index = first + n - 1
             marks = batch.find(envelope_ids)
             marks.append(n)
+            starts: list[int] | None = None
             previous = 0
             for k in marks:
                 if k > previous:
@@ -259,11 +262,16 @@ class EnvelopeReader:
                                     Segment(parts[j].split(el), first + j, offset(j), delimiters),
                                 )
                         else:
+                            if starts is None:
+                                starts = batch.offsets()
                             ts.segments.extend(
-                                [
-                                    Segment(parts[j].split(el), first + j, offset(j), delimiters)
-                                    for j in range(previous, k)
-                                ]
+                                map(
+                                    Segment,
+                                    map(methodcaller("split", el), parts[previous:k]),
+                                    range(first + previous, first + k),
+                                    starts[previous:k],
+                                    repeat(delimiters),
+                                )
                             )
                 if k == n:
                     break

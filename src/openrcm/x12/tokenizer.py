@@ -242,6 +242,15 @@ class Batch:
         el = self.delimiters.element
         return [p.split(el) for p in self.parts]
 
+    def offsets(self) -> list[int]:
+        """``offset(k)`` for every k, in one pass."""
+        if self._offsets is not None:
+            return self._offsets
+        step = len(self._sep)
+        starts = list(accumulate(map(step.__add__, map(len, self.parts)), initial=self._base))
+        starts.pop()
+        return starts
+
     def offset(self, k: int) -> int:
         """The character offset (in the whole input) where segment ``parts[k]`` starts."""
         if self._offsets is not None:

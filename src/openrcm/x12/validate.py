@@ -25,10 +25,12 @@ X12-837-CLAIM-TOTAL, X12-UNKNOWN-TRANSACTION, X12-NPI (warning), X12-RULE-CRASH.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from types import MappingProxyType, ModuleType
 from typing import Any
 
@@ -150,6 +152,7 @@ SEGMENT_SPECS: Mapping[str, tuple[_L, ...]] = MappingProxyType(
 )
 
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
+_GOOD_IDS: set[str] = set()  # ids already seen to match _SEGMENT_ID
 
 ENTITY_CODES_837 = frozenset(
     {
@@ -295,9 +298,10 @@ def _loops_837(segments: list[Segment], institutional: bool) -> list[str]:
     loop = "HEADER"
     level = "HEADER"  # the HL level loop, or 2300 / 2320 / 2400 / 2430
     for seg in segments:
-        sid = seg.id
+        el = seg.elements
+        sid = el[0]
         if sid == "HL":
-            level = loop = _837_HL.get(seg.element(3), "2000?")
+            level = loop = _837_HL.get(el[3] if len(el) > 3 else "", "2000?")
         elif sid == "CLM":
             level = loop = "2300"
         elif sid == "LX":
@@ -309,7 +313,7 @@ def _loops_837(segments: list[Segment], institutional: bool) -> list[str]:
         elif sid == "LIN" and level == "2400":
             loop = "2410"
         elif sid == "NM1":
-            code = seg.element(1)
+            code = el[1] if len(el) > 1 else ""
             if level in {"HEADER", "2000A", "2000B", "2000C"}:
                 loop = _837_NAMES_TOP.get(code, level)
             elif level == "2300":
@@ -352,10 +356,19 @@ class SetView:
 
     ts: TransactionSet
     loops: list[str]
+    _ids: list[str] | None = None
 
     @property
     def segments(self) -> list[Segment]:
         return self.ts.segments
+
+    @property
+    def ids(self) -> list[str]:
+        """The id of every segment (``segments[i].id``), computed once."""
+        ids = self._ids
+        if ids is None:
+            ids = self._ids = [seg.elements[0] for seg in self.ts.segments]
+        return ids
 
     def ref(self, i: int, element: int | None = None, component: int | None = None) -> SegmentRef:
         """The place of segment i (0-based in `segments`) as a 999 reports it."""
@@ -431,16 +444,24 @@ def collect(*modules: ModuleType) -> Mapping[str, Rule]:
 
 @rule("X12-SEGMENT-ID", Severity.ERROR, "A segment id is two or three capital letters or digits.")
 def segment_ids(view: SetView) -> Iterator[Finding]:
-    for i, seg in enumerate(view.segments):
-        if not _SEGMENT_ID.match(seg.id):
+    good = _GOOD_IDS
+    for i, sid in enumerate(view.ids):
+        if sid in good:
+            continue
+        if _SEGMENT_ID.match(sid) and len(good) < 10_000:
+            good.add(sid)
+            continue
+        if not _SEGMENT_ID.match(sid):
             yield view.finding(
-                "X12-SEGMENT-ID", Severity.ERROR, f"{seg.id[:10]!r} is not a segment id", i
+                "X12-SEGMENT-ID", Severity.ERROR, f"{sid[:10]!r} is not a segment id", i
             )
 
 
 @rule("X12-BIN-LENGTH", Severity.ERROR, "BIN01 gives the length of the binary data in BIN02.")
 def binary_lengths(view: SetView) -> Iterator[Finding]:
-    for i, seg in enumerate(view.segments):
+    segments = view.segments
+    for i in [i for i, sid in enumerate(view.ids) if sid == "BIN"]:
+        seg = segments[i]
         if (
             seg.id == "BIN"
             and seg.element(1).isdigit()
@@ -461,35 +482,62 @@ def binary_lengths(view: SetView) -> Iterator[Finding]:
     "Each element of a known segment respects its maximum count and its minimum/maximum length.",
 )
 def element_lengths(view: SetView) -> Iterator[Finding]:
-    specs = SEGMENT_SPECS
-    for i, seg in enumerate(view.segments):
-        spec = specs.get(seg.id)
-        if spec is None:
+    tables = _LENGTH_TABLES
+    good = _GOOD_LENGTHS  # (id, element lengths) already seen to pass: most segments repeat one
+    segments = view.segments
+    for i, sid in enumerate(view.ids):
+        table = tables.get(sid)
+        if table is None:
             continue
-        elements = seg.elements
-        if len(elements) - 1 > len(spec):
+        elements = segments[i].elements
+        shape = (sid, *map(len, elements))
+        if shape in good:
+            continue
+        most, checks = table
+        count = len(elements)
+        if count - 1 <= most and all(
+            not elements[n] or low <= len(elements[n]) <= high
+            for n, low, high in checks
+            if n < count
+        ):
+            if len(good) >= 200_000:
+                good.clear()
+            good.add(shape)
+            continue
+        if count - 1 > most:
             yield view.finding(
                 "X12-ELEMENT-COUNT",
                 Severity.ERROR,
-                f"{seg.id} has {len(elements) - 1} elements; it takes at most {len(spec)}",
+                f"{sid} has {count - 1} elements; it takes at most {most}",
                 i,
-                len(spec) + 1,
+                most + 1,
             )
-        for n in range(1, min(len(elements), len(spec) + 1)):
-            value = elements[n]
-            bounds = spec[n - 1]
-            if not value or bounds is None:
-                continue
-            low, high = bounds
-            size = len(value)
-            if size < low or size > high:
+        for n, low, high in checks:
+            if n >= count:
+                break
+            size = len(elements[n])
+            if size and (size < low or size > high):
                 yield view.finding(
                     "X12-ELEMENT-LENGTH",
                     Severity.ERROR,
-                    f"{seg.id}{n:02d} is {size} characters; it must be {low} to {high}",
+                    f"{sid}{n:02d} is {size} characters; it must be {low} to {high}",
                     i,
                     n,
                 )
+
+
+_GOOD_LENGTHS: set[tuple[Any, ...]] = set()
+
+# per segment id: (most elements, ((n, min, max) for each element with bounds, ascending n))
+_LENGTH_TABLES: Mapping[str, tuple[int, tuple[tuple[int, int, int], ...]]] = MappingProxyType(
+    {
+        sid: (
+            len(spec),
+            tuple((n, b[0], b[1]) for n, b in enumerate(spec, start=1) if b is not None),
+        )
+        for sid, spec in SEGMENT_SPECS.items()
+    }
+)
 
 
 def _required(view: SetView, i: int, seg: Segment, elements: Iterable[int]) -> Iterator[Finding]:
@@ -499,6 +547,11 @@ def _required(view: SetView, i: int, seg: Segment, elements: Iterable[int]) -> I
                 "X12-REQUIRED-ELEMENT", Severity.ERROR, f"{seg.id}{n:02d} is required", i, n
             )
 
+
+_PAD = [""] * 12
+_CHECKED_837 = frozenset({"NM1", "DMG", "SBR", "DTP", "CLM", "SV1", "SV2", "HI"})
+_GOOD_D8: set[str] = set()  # DTP03 values already seen to be D8 dates
+_GOOD_RD8: set[str] = set()  # ... and RD8 ranges
 
 _REQUIRED_837 = {
     "NM1": (1, 2),
@@ -532,88 +585,117 @@ _REQUIRED_837 = {
 )
 def elements_837(view: SetView) -> Iterator[Finding]:
     comp = view.ts.delimiters.component
-    for i, seg in enumerate(view.segments):
-        sid = seg.id
-        required = _REQUIRED_837.get(sid)
+    pad = _PAD
+    required_of = _REQUIRED_837
+    checked = _CHECKED_837
+    good_d8, good_rd8 = _GOOD_D8, _GOOD_RD8
+    segments = view.segments
+    for i, sid in enumerate(view.ids):
+        required = required_of.get(sid)
+        if required is None and sid not in checked:
+            continue
+        seg = segments[i]
+        el = seg.elements
         if required:
-            yield from _required(view, i, seg, required)
+            count = len(el)
+            for n in required:
+                if n >= count or not el[n]:
+                    yield view.finding(
+                        "X12-REQUIRED-ELEMENT",
+                        Severity.ERROR,
+                        f"{sid}{n:02d} is required",
+                        i,
+                        n,
+                    )
+        if sid not in checked:
+            continue
+        if len(el) < 12:
+            el = el + pad  # absent elements read as "" (Segment.element)
         if sid == "NM1":
-            if seg.element(1) and seg.element(1) not in ENTITY_CODES_837:
+            if el[1] and el[1] not in ENTITY_CODES_837:
                 yield view.finding(
                     "X12-CODE-VALUE",
                     Severity.ERROR,
-                    f"NM101 {seg.element(1)!r} is not an entity code",
+                    f"NM101 {el[1]!r} is not an entity code",
                     i,
                     1,
                 )
-            if seg.element(2) not in {"", "1", "2"}:
+            if el[2] not in {"", "1", "2"}:
                 yield view.finding(
                     "X12-CODE-VALUE",
                     Severity.ERROR,
-                    f"NM102 {seg.element(2)!r} is not 1 or 2",
+                    f"NM102 {el[2]!r} is not 1 or 2",
                     i,
                     2,
                 )
-            if seg.element(1) != "87" and not seg.element(3):
+            if el[1] != "87" and not el[3]:
                 yield view.finding(
                     "X12-REQUIRED-ELEMENT", Severity.ERROR, "NM103 is required", i, 3
                 )
-            if seg.element(8) == "XX" and not _npi_ok(seg.element(9)):
+            if el[8] == "XX" and not _npi_ok(el[9]):
                 yield view.finding(
                     "X12-NPI",
                     Severity.WARNING,
-                    f"NM109 {seg.element(9)!r} is not a valid NPI (check digit)",
+                    f"NM109 {el[9]!r} is not a valid NPI (check digit)",
                     i,
                     9,
                 )
         elif sid == "DMG":
-            if seg.element(3) and seg.element(3) not in SEX_CODES:
+            if el[3] and el[3] not in SEX_CODES:
                 yield view.finding(
                     "X12-CODE-VALUE",
                     Severity.ERROR,
-                    f"DMG03 {seg.element(3)!r} is not F, M or U",
+                    f"DMG03 {el[3]!r} is not F, M or U",
                     i,
                     3,
                 )
-            if seg.element(1) == "D8" and parse_date(seg.element(2)) is None:
+            if el[1] == "D8" and parse_date(el[2]) is None:
                 yield view.finding(
-                    "X12-DATE", Severity.ERROR, f"DMG02 {seg.element(2)!r} is not a date", i, 2
+                    "X12-DATE", Severity.ERROR, f"DMG02 {el[2]!r} is not a date", i, 2
                 )
         elif sid == "SBR":
-            if seg.element(1) and seg.element(1) not in PRIORITY_CODES:
+            if el[1] and el[1] not in PRIORITY_CODES:
                 yield view.finding(
                     "X12-CODE-VALUE",
                     Severity.ERROR,
-                    f"SBR01 {seg.element(1)!r} is not a payer responsibility code",
+                    f"SBR01 {el[1]!r} is not a payer responsibility code",
                     i,
                     1,
                 )
-            if seg.element(9) and seg.element(9) not in FILING_CODES:
+            if el[9] and el[9] not in FILING_CODES:
                 yield view.finding(
                     "X12-CODE-VALUE",
                     Severity.ERROR,
-                    f"SBR09 {seg.element(9)!r} is not a claim filing indicator",
+                    f"SBR09 {el[9]!r} is not a claim filing indicator",
                     i,
                     9,
                 )
         elif sid == "DTP":
-            fmt, value = seg.element(2), seg.element(3)
+            fmt, value = el[2], el[3]
             if fmt and fmt not in DATE_FORMATS:
                 yield view.finding(
                     "X12-CODE-VALUE", Severity.ERROR, f"DTP02 {fmt!r} is not a date format", i, 2
                 )
-            elif (fmt == "D8" and parse_date(value) is None) or (
-                fmt == "RD8" and parse_date_range(value) is None
-            ):
-                yield view.finding(
-                    "X12-DATE", Severity.ERROR, f"DTP03 {value!r} is not a {fmt} date", i, 3
-                )
+            elif fmt == "D8" and value not in good_d8:
+                if parse_date(value) is None:
+                    yield view.finding(
+                        "X12-DATE", Severity.ERROR, f"DTP03 {value!r} is not a {fmt} date", i, 3
+                    )
+                elif len(good_d8) < 100_000:
+                    good_d8.add(value)
+            elif fmt == "RD8" and value not in good_rd8:
+                if parse_date_range(value) is None:
+                    yield view.finding(
+                        "X12-DATE", Severity.ERROR, f"DTP03 {value!r} is not a {fmt} date", i, 3
+                    )
+                elif len(good_rd8) < 100_000:
+                    good_rd8.add(value)
         elif sid == "CLM":
-            if seg.element(2) and parse_amount(seg.element(2)) is None:
+            if el[2] and parse_amount(el[2]) is None:
                 yield view.finding(
-                    "X12-AMOUNT", Severity.ERROR, f"CLM02 {seg.element(2)!r} is not an amount", i, 2
+                    "X12-AMOUNT", Severity.ERROR, f"CLM02 {el[2]!r} is not an amount", i, 2
                 )
-            parts = seg.element(5).split(comp)
+            parts = el[5].split(comp)
             if len(parts) < 3 or not all(parts[:3]):
                 yield view.finding(
                     "X12-REQUIRED-ELEMENT",
@@ -634,6 +716,8 @@ def elements_837(view: SetView) -> Iterator[Finding]:
                 )
         elif sid == "HI":
             for n, value in enumerate(seg.elements[1:], start=1):
+                if comp in value and value[-1] != comp and value.count(comp) == 1:
+                    continue  # qualifier:code
                 code = value.split(comp)
                 if len(code) < 2 or not code[1]:
                     yield view.finding(
@@ -773,7 +857,7 @@ def _check_claim(
     service = "SV2" if institutional else "SV1"
     charge_element = 3 if institutional else 2
     total = parse_amount(segments[start].element(2))
-    line_sum = 0
+    line_sum = Decimal(0)
     sum_ok = True
     for n, k in enumerate(lines):
         line_end = lines[n + 1] if n + 1 < len(lines) else end
@@ -868,24 +952,32 @@ def validate(source: str | _Readable, *, only: Iterable[str] | None = None) -> l
     findings: list[Finding] = []
     reader = EnvelopeReader(source)
     seen = 0
-    for ts in reader:
-        findings.extend(reader.findings[seen:])
-        seen = len(reader.findings)
-        view = SetView(ts, assign_loops(ts))
-        for r in chosen:
-            if not r.applies(ts.transaction_type):
-                continue
-            try:
-                findings.extend(r.check(view))
-            except Exception as exc:  # a rule that crashes is a finding, never a crash
-                findings.append(
-                    Finding(
-                        code="X12-RULE-CRASH",
-                        severity=Severity.ERROR,
-                        message=f"rule {r.id} failed: {exc.__class__.__name__}",
-                        segment=SegmentRef(segment_index=1, segment_id="ST", loop="ST"),
+    collecting = gc.isenabled()
+    if collecting:  # a set is many small acyclic objects, all alive until it is checked
+        gc.disable()
+    try:
+        for ts in reader:
+            findings.extend(reader.findings[seen:])
+            seen = len(reader.findings)
+            view = SetView(ts, assign_loops(ts))
+            for r in chosen:
+                if not r.applies(ts.transaction_type):
+                    continue
+                try:
+                    findings.extend(r.check(view))
+                except Exception as exc:  # a rule that crashes is a finding, never a crash
+                    findings.append(
+                        Finding(
+                            code="X12-RULE-CRASH",
+                            severity=Severity.ERROR,
+                            message=f"rule {r.id} failed: {exc.__class__.__name__}",
+                            segment=SegmentRef(segment_index=1, segment_id="ST", loop="ST"),
+                        )
                     )
-                )
+            del view, ts
+    finally:
+        if collecting:
+            gc.enable()
     findings.extend(reader.findings[seen:])
     return findings
 
