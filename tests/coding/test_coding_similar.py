@@ -24,11 +24,10 @@ def test_codes_of_similar_notes_score_highest() -> None:
     scores = model.scores(prepare("Two days of fever and cough; pneumonia suspected.").sentences)
     ranked = sorted(scores, key=lambda c: -scores[c])
     assert set(ranked[:2]) == {"j18.9", "r50.9"}
-    assert scores["j18.9"] > 0.3 > scores["i10"]
+    assert scores["j18.9"] > 0.3 > scores.get("i10", 0.0)
 
 
 def test_a_note_sharing_no_word_scores_nothing() -> None:
     model = NoteSimilarity.fit([_terms(t) for t, _ in TRAIN], [g for _, g in TRAIN])
     scores = model.scores(prepare("Zebra quantum.").sentences)
-    assert set(scores) == {"m54.5", "j18.9", "r50.9", "i10"}
-    assert all(v == 0.0 for v in scores.values())
+    assert scores == {}

@@ -3,8 +3,10 @@
 `text` splits a note into sentences and stemmed tokens that keep their offsets; `knowledge`
 indexes the ICD-10-CM tabular terms (from `openrcm.codes`); `lexicon` learns phrase-code
 associations from coded notes; `context` flags negated, uncertain, historical and family
-mentions (medspaCy ConText); `features` gathers candidates and their features; `model`
-trains the gradient-boosted ranker without peeking at held-out notes; `training` trains
+mentions (medspaCy ConText); `features` gathers candidates and their features; `similar`
+scores codes by the codes of similar training notes (TF-IDF, linear-kernel ridge); `model`
+trains the gradient-boosted ranker without peeking at held-out notes and `trees` keeps it
+as numpy arrays for scoring; `training` trains
 and caches the models; `guidelines` applies coding guidelines (combination codes,
 Excludes1, integral symptoms, 7th characters, first-listed diagnosis) as registered rules;
 `queries` writes compliant physician queries; `engine` puts them together as

@@ -22,6 +22,7 @@ import numpy as np
 from openrcm.coding.text import Token
 
 RIDGE = 1.0  # λ: similarities are cosines, the diagonal of K is 1
+MIN_SCORE = 0.01  # lower code scores count as 0
 
 
 def note_terms(sentences: Sequence[Sequence[Token]]) -> Counter[str]:
@@ -94,14 +95,25 @@ class NoteSimilarity:
         return cls(vocabulary, idf.astype(np.float32), postings, weights, codes)
 
     def scores(self, sentences: Sequence[Sequence[Token]]) -> dict[str, float]:
-        """Every known code's score for the note (about 1 when similar notes all carry it)."""
+        """Codes scoring at least MIN_SCORE for the note (about 1 when similar notes all
+        carry the code); the others count as 0."""
         index, value = _vector(note_terms(sentences), self.vocabulary, self.idf)
-        similarity = np.zeros(self.weights.shape[0], dtype=np.float32)
-        for term, w in zip(index.tolist(), value.tolist(), strict=True):
-            start, end = self.indptr[term], self.indptr[term + 1]
-            similarity[self.note_ids[start:end]] += w * self.values[start:end]
+        if not len(index):
+            return {}
+        starts, ends = self.indptr[index], self.indptr[index + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        similarity = np.bincount(
+            self.note_ids[offsets],
+            weights=self.values[offsets] * np.repeat(value, lengths),
+            minlength=self.weights.shape[0],
+        ).astype(np.float32)
         out = similarity @ self.weights
-        return dict(zip(self.codes, out.tolist(), strict=True))
+        keep = np.flatnonzero(out >= MIN_SCORE)
+        return {self.codes[i]: float(out[i]) for i in keep.tolist()}
 
 
 def _vector(

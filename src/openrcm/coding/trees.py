@@ -78,15 +78,32 @@ class TreeEnsemble:
     def raw(self, rows: np.ndarray) -> np.ndarray:
         """The log-odds of each row."""
         x = np.asarray(rows, dtype=np.float64)
-        at = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
-        sample = np.arange(len(x))[:, None]
-        for _ in range(self.depth):
-            values = x[sample, self.feature[at]]
-            go_left = np.where(
-                np.isnan(values), self.missing_left[at], values <= self.threshold[at]
-            )
-            at = np.where(go_left, self.left[at], self.right[at])
+        n, width = x.shape if x.ndim == 2 else (len(x), 0)
+        if not n:
+            return np.zeros(0, dtype=np.float64)
+        flat = x.ravel()
+        base = (np.arange(n, dtype=np.int64) * width)[:, None]
+        at = np.broadcast_to(self.roots, (n, len(self.roots))).astype(np.int64)
+        children = self._children()
+        missing = bool(np.isnan(flat).any())
+        for level in range(self.depth):
+            values = flat[base + self.feature[at]]
+            go_right = ~(values <= self.threshold[at])  # NaN compares False: right...
+            if missing:  # ... unless the split sends missing values left
+                go_right &= ~(np.isnan(values) & self.missing_left[at])
+            at = children[2 * at + go_right]
+            if level % 4 == 3 and self.leaf[at].all():
+                break
         return self.baseline + self.value[at].sum(axis=1)
+
+    def _children(self) -> np.ndarray:
+        """Left and right child of node i at 2i and 2i+1: one lookup per level."""
+        found: np.ndarray | None = getattr(self, "_interleaved", None)
+        if found is None:
+            found = np.empty(2 * len(self.left), dtype=np.int64)
+            found[0::2], found[1::2] = self.left, self.right
+            self._interleaved = found
+        return found
 
     def predict_proba(self, rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
         """Two columns, as scikit-learn gives: P(negative), P(positive)."""
