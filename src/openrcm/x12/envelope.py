@@ -255,24 +255,21 @@ class EnvelopeReader:
                         ts.segment_count += k - previous
                         if mode == _ROWS:
                             yield BODY, (parts[previous:k], first + previous)
-                        elif mode == _SEGMENTS:
-                            for j in range(previous, k):
-                                yield (
-                                    SEGMENT,
-                                    Segment(parts[j].split(el), first + j, offset(j), delimiters),
-                                )
                         else:
                             if starts is None:
                                 starts = batch.offsets()
-                            ts.segments.extend(
-                                map(
-                                    Segment,
-                                    map(methodcaller("split", el), parts[previous:k]),
-                                    range(first + previous, first + k),
-                                    starts[previous:k],
-                                    repeat(delimiters),
-                                )
+                            made = map(
+                                Segment,
+                                map(methodcaller("split", el), parts[previous:k]),
+                                range(first + previous, first + k),
+                                starts[previous:k],
+                                repeat(delimiters),
                             )
+                            if mode == _SEGMENTS:
+                                for seg in made:
+                                    yield SEGMENT, seg
+                            else:
+                                ts.segments.extend(made)
                 if k == n:
                     break
                 previous = k + 1

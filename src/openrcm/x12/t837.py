@@ -1127,7 +1127,7 @@ class _Reader837:
                                 line.service = e
                                 continue
                             if sid == "DTP" and svd is None and named is None:
-                                line.dtp[_g(e, 1)] = e
+                                line.dtp[(e[1] if len(e) > 1 else "")] = e
                                 continue
                             if sid == "LX":
                                 line = _LineDraft(lx=e, index=pos)
@@ -1146,12 +1146,16 @@ class _Reader837:
                             elif svd is not None:
                                 if sid == "CAS":
                                     svd[1].append(e)
-                                elif sid == "DTP" and _g(e, 1) == "573":
-                                    line.svd[-1] = svd = (svd[0], svd[1], _g(e, 3))
+                                elif sid == "DTP" and (e[1] if len(e) > 1 else "") == "573":
+                                    line.svd[-1] = svd = (
+                                        svd[0],
+                                        svd[1],
+                                        (e[3] if len(e) > 3 else ""),
+                                    )
                                 continue
                             elif sid == "NM1":
                                 named = _Named(nm1=e, index=pos)
-                                if _g(e, 1) == "82" and line.rendering is None:
+                                if (e[1] if len(e) > 1 else "") == "82" and line.rendering is None:
                                     line.rendering = named
                                 loop = "2420"
                                 continue
@@ -1159,7 +1163,7 @@ class _Reader837:
                                 _attach(named, e)
                                 continue
                             elif sid == "REF":
-                                line.refs[_g(e, 1)] = _g(e, 2)
+                                line.refs[(e[1] if len(e) > 1 else "")] = e[2] if len(e) > 2 else ""
                                 continue
                             elif sid == "LIN":
                                 line.lin = e
@@ -1182,13 +1186,13 @@ class _Reader837:
                             claim.hi.append(e)
                             continue
                         elif other is None and sid == "DTP":
-                            claim.dtp[_g(e, 1)] = e
+                            claim.dtp[(e[1] if len(e) > 1 else "")] = e
                             continue
                         elif other is None and sid == "REF" and named is None:
-                            claim.refs[_g(e, 1)] = _g(e, 2)
+                            claim.refs[(e[1] if len(e) > 1 else "")] = e[2] if len(e) > 2 else ""
                             continue
                         elif other is None and sid == "NTE":
-                            claim.note = _g(e, 2)
+                            claim.note = e[2] if len(e) > 2 else ""
                             continue
                         elif sid == "CL1":
                             claim.cl1 = e
@@ -1200,7 +1204,7 @@ class _Reader837:
                             loop = "2320"
                             continue
                         elif sid == "NM1":
-                            code = _g(e, 1)
+                            code = e[1] if len(e) > 1 else ""
                             named = _Named(nm1=e, index=pos)
                             if other is not None:
                                 if code == "IL":
@@ -1220,8 +1224,8 @@ class _Reader837:
                         elif other is not None and named is None:
                             if sid == "CAS":
                                 other.cas.append(e)
-                            elif sid == "AMT" and _g(e, 1) == "D":
-                                other.paid = _g(e, 2)
+                            elif sid == "AMT" and (e[1] if len(e) > 1 else "") == "D":
+                                other.paid = e[2] if len(e) > 2 else ""
                             continue
                         elif named is not None:
                             _attach(named, e)
@@ -1234,7 +1238,7 @@ class _Reader837:
                             if built is not None:
                                 keep(built)
                             claim = None
-                        level = _g(e, 3)
+                        level = e[3] if len(e) > 3 else ""
                         named, other, line, svd = None, None, None, None
                         if level == "20":
                             self.billing, self.billing_prv, self.billing_cache = None, None, None
@@ -1259,7 +1263,7 @@ class _Reader837:
                         loop = "2300"
                     # ---------------------------------------------- 2000A/B/C levels
                     elif sid == "NM1":
-                        code = _g(e, 1)
+                        code = e[1] if len(e) > 1 else ""
                         named = _Named(nm1=e, index=pos)
                         if code == "85":
                             self.billing = named
@@ -1279,7 +1283,7 @@ class _Reader837:
                         if named is not None:
                             _attach(named, e)
                     elif sid == "PRV" and loop == "2000A":
-                        self.billing_prv = _g(e, 3)
+                        self.billing_prv = e[3] if len(e) > 3 else ""
                     elif sid == "SBR":
                         self.sbr = e
                     elif sid == "PAT":
