@@ -256,9 +256,9 @@ def decisions(
     from openrcm.service.coding import decisions as stored
 
     found = stored(unit_of_work(), note_id=note)
-    document = {"summary": decision_summary(found), "decisions": [_decision_json(d) for d in found]}
+    summary = decision_summary(found)
     if as_json:
-        print_json(document)
+        print_json({"summary": summary, "decisions": [_decision_json(d) for d in found]})
         return
     from rich.console import Console
     from rich.table import Table
@@ -275,7 +275,6 @@ def decisions(
             d.encounter_id or "",
         )
     Console().print(table)
-    summary = document["summary"]
     typer.echo(
         f"{summary['decisions']} decisions: {summary['accepted']} accepted, "
         f"{summary['rejected']} rejected, {summary['replaced']} replaced"

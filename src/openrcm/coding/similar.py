@@ -16,8 +16,10 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Collection, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from openrcm.coding.text import Token
 
@@ -41,9 +43,9 @@ class NoteSimilarity:
     def __init__(
         self,
         vocabulary: dict[str, int],
-        idf: np.ndarray,
-        postings: tuple[np.ndarray, np.ndarray, np.ndarray],
-        weights: np.ndarray,
+        idf: NDArray[Any],
+        postings: tuple[NDArray[Any], NDArray[Any], NDArray[Any]],
+        weights: NDArray[Any],
         codes: list[str],
     ) -> None:
         self.vocabulary = vocabulary
@@ -117,8 +119,8 @@ class NoteSimilarity:
 
 
 def _vector(
-    counts: Counter[str], vocabulary: dict[str, int], idf: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    counts: Counter[str], vocabulary: dict[str, int], idf: NDArray[Any]
+) -> tuple[NDArray[Any], NDArray[Any]]:
     known = [(vocabulary[t], c) for t, c in counts.items() if t in vocabulary]
     if not known:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 
 class TreeEnsemble:
@@ -22,14 +23,14 @@ class TreeEnsemble:
     def __init__(
         self,
         *,
-        feature: np.ndarray,
-        threshold: np.ndarray,
-        missing_left: np.ndarray,
-        left: np.ndarray,
-        right: np.ndarray,
-        value: np.ndarray,
-        leaf: np.ndarray,
-        roots: np.ndarray,
+        feature: NDArray[Any],
+        threshold: NDArray[Any],
+        missing_left: NDArray[Any],
+        left: NDArray[Any],
+        right: NDArray[Any],
+        value: NDArray[Any],
+        leaf: NDArray[Any],
+        roots: NDArray[Any],
         baseline: float,
         depth: int,
     ) -> None:
@@ -75,7 +76,7 @@ class TreeEnsemble:
             depth=int(nodes["depth"].max()),
         )
 
-    def raw(self, rows: np.ndarray) -> np.ndarray:
+    def raw(self, rows: NDArray[Any]) -> NDArray[Any]:
         """The log-odds of each row."""
         x = np.asarray(rows, dtype=np.float64)
         n, width = x.shape if x.ndim == 2 else (len(x), 0)
@@ -94,18 +95,19 @@ class TreeEnsemble:
             at = children[2 * at + go_right]
             if level % 4 == 3 and self.leaf[at].all():
                 break
-        return self.baseline + self.value[at].sum(axis=1)
+        raw: NDArray[Any] = self.baseline + self.value[at].sum(axis=1)
+        return raw
 
-    def _children(self) -> np.ndarray:
+    def _children(self) -> NDArray[Any]:
         """Left and right child of node i at 2i and 2i+1: one lookup per level."""
-        found: np.ndarray | None = getattr(self, "_interleaved", None)
+        found: NDArray[Any] | None = getattr(self, "_interleaved", None)
         if found is None:
             found = np.empty(2 * len(self.left), dtype=np.int64)
             found[0::2], found[1::2] = self.left, self.right
             self._interleaved = found
         return found
 
-    def predict_proba(self, rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
+    def predict_proba(self, rows: Sequence[Sequence[float]] | NDArray[Any]) -> NDArray[Any]:
         """Two columns, as scikit-learn gives: P(negative), P(positive)."""
         positive = 1.0 / (1.0 + np.exp(-self.raw(np.asarray(rows, dtype=np.float64))))
         return np.column_stack([1.0 - positive, positive])
