@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from openrcm.coding.text import Token
 
-RIDGE = 1.0  # λ: similarities are cosines, the diagonal of K is 1
+RIDGE = 0.3  # λ, chosen on the train tuning fold (F1 0.547 vs 0.546 at 1.0); K has a diagonal of 1
 MIN_SCORE = 0.01  # lower code scores count as 0
 
 
