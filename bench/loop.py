@@ -22,7 +22,7 @@ from typing import Any
 
 from openrcm.datadir import find_data_dir
 from openrcm.domain.party import Tenant
-from openrcm.service.claims import store_parties
+from openrcm.service.claims import store_practice
 from openrcm.service.loop import load_reference, run_loop
 from openrcm.store import SqlUnitOfWork, engine, migrate, session_factory
 from openrcm.synth import PFS_RELATIVE_PATH, generate_practice
@@ -55,21 +55,7 @@ def run(url: str, practice: Any, reference: Any) -> Any:
         return SqlUnitOfWork(factory, "bench")
 
     with new_uow() as uow:
-        store_parties(
-            uow,
-            payers=practice.payers,
-            plans=practice.plans,
-            providers=(
-                practice.billing_provider,
-                *practice.rendering_providers,
-                *practice.referring_providers,
-                *practice.facilities,
-            ),
-            locations=practice.locations,
-            guarantors=practice.guarantors,
-            patients=practice.patients,
-            coverages=practice.coverages,
-        )
+        store_practice(uow, practice)
         uow.commit()
     started = time.perf_counter()
     report = run_loop(new_uow, practice.claims, reference, as_of=AS_OF)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from loop_invariants import ledger_snapshot, violations
 
 from openrcm.datadir import find_data_dir
-from openrcm.service.claims import store_parties
+from openrcm.service.claims import store_practice
 from openrcm.service.loop import Reference, load_reference, run_loop
 from openrcm.service.remit import post_835
 from openrcm.synth import PFS_RELATIVE_PATH, generate_practice
@@ -41,21 +41,7 @@ def practice(seed: int, claims: int, secondary_share: float = 0.3) -> Any:
 def file_parties(new_uow: Callable[[], Any], built: Any) -> None:
     uow = new_uow()
     with uow:
-        store_parties(
-            uow,
-            payers=built.payers,
-            plans=built.plans,
-            providers=(
-                built.billing_provider,
-                *built.rendering_providers,
-                *built.referring_providers,
-                *built.facilities,
-            ),
-            locations=built.locations,
-            guarantors=built.guarantors,
-            patients=built.patients,
-            coverages=built.coverages,
-        )
+        store_practice(uow, built)
         uow.commit()
 
 

@@ -112,7 +112,7 @@ def _claims(
 
         found, _ = read_claims(from_837.read_text(encoding="latin-1"))
         return found
-    from openrcm.service.claims import store_parties
+    from openrcm.service.claims import store_practice
     from openrcm.synth import PFS_RELATIVE_PATH, generate_practice
 
     pfs = data_dir / PFS_RELATIVE_PATH
@@ -126,21 +126,7 @@ def _claims(
     )
     uow = new_uow()
     with uow:
-        store_parties(
-            uow,
-            payers=practice.payers,
-            plans=practice.plans,
-            providers=(
-                practice.billing_provider,
-                *practice.rendering_providers,
-                *practice.referring_providers,
-                *practice.facilities,
-            ),
-            locations=practice.locations,
-            guarantors=practice.guarantors,
-            patients=practice.patients,
-            coverages=practice.coverages,
-        )
+        store_practice(uow, practice)
         uow.commit()
     return practice.claims
 

@@ -597,3 +597,23 @@ def dashboard(uow: Any) -> Dashboard:
         open_denials=int(open_items.get("denial", 0)),
         open_exceptions=int(open_items.get("exception", 0)),
     )
+
+
+def store_practice(uow: Any, practice: Any) -> int:
+    """File every party of a synthetic practice (`openrcm.synth.SyntheticPractice`): the demo's
+    and the benchmarks' way to start from a populated practice. Inside an open unit of work."""
+    return store_parties(
+        uow,
+        payers=practice.payers,
+        plans=practice.plans,
+        providers=(
+            practice.billing_provider,
+            *practice.rendering_providers,
+            *practice.referring_providers,
+            *practice.facilities,
+        ),
+        locations=practice.locations,
+        guarantors=practice.guarantors,
+        patients=practice.patients,
+        coverages=practice.coverages,
+    )
