@@ -106,6 +106,9 @@ class ClaimRepository(Protocol):
     def set_status(
         self, claim: Claim, new_status: ClaimStatus, reason: str | None = None
     ) -> Claim: ...
+    def set_statuses(
+        self, moves: Iterable[tuple[Claim, ClaimStatus]], reason: str | None = None
+    ) -> builtins.list[Claim]: ...
     def history(self, claim_id: str) -> builtins.list[ClaimStatusChange]: ...
 
 
