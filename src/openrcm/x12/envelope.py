@@ -9,7 +9,9 @@ API (reading)
   lists every `Interchange` met (with their `FunctionalGroup`s; a group's ``transactions``
   is filled only when ``keep=True``). ``reader.events()`` is the lowest-memory way: it
   yields ``(START, ts)``, then ``(SEGMENT, segment)`` for each body segment, then
-  ``(END, ts)``, and keeps no segment of a set (see `t837.iter_837` for a consumer).
+  ``(END, ts)``, and keeps no segment of a set. ``reader.rows()`` is the fastest: body
+  segments come in runs ``(BODY, (texts, first_index))`` of unsplit segment texts, with no
+  `Segment` object made for them (see `t837.iter_837` for a consumer).
 - `read_envelope(source) -> Document`: the whole input materialised: ``doc.interchanges`` →
   ``.groups`` → ``.transactions`` → ``.segments``; ``doc.findings``; ``doc.transactions``
   lists every transaction set in order.

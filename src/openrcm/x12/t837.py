@@ -31,6 +31,16 @@ id (the subscriber) or ``member:last:first:birthdate`` (a dependent); a coverage
 ``payer:member`` and its effective date the first date of service; an other payer's
 subscriber takes the birth date and sex of the claim's subscriber or patient with the
 same name (2330A has no DMG); adjustments are grouped by group code (one CAS per group).
+
+Speed. Reading takes unsplit segment texts from `EnvelopeReader.rows()` and, for each
+professional claim, checks every value against what the domain records' validators check
+(patterns, lengths, bounds, Decimal places, model validators); a claim that passes is built
+with `domain.trusted` (no second validation), records that repeat (providers, payers,
+diagnoses, adjustments) are built once per file, and anything else takes the full way
+(pydantic validation), so bad data yields the same findings either way (`iter_837(...,
+fast=False)` is the full way; tests compare both on mutated files). Writing builds each
+segment as one string, formats a provider's or an address's segments once per file, and
+hashes each record once to build the HL hierarchy.
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -964,19 +975,37 @@ def write_837(
     )
     bodies = []
     base = reference or str(interchange_control_number)
-    for number, start in enumerate(range(0, len(kind_claims), claims_per_set), start=1):
-        bodies.append(
-            _transaction_body(
-                kind_claims[start : start + claims_per_set],
-                layout,
-                submitter,
-                receiver,
-                f"{base}-{number}" if len(kind_claims) > claims_per_set else base,
-                created_at,
-                delimiters,
+    with _collector_paused():
+        for number, start in enumerate(range(0, len(kind_claims), claims_per_set), start=1):
+            bodies.append(
+                _transaction_body(
+                    kind_claims[start : start + claims_per_set],
+                    layout,
+                    submitter,
+                    receiver,
+                    f"{base}-{number}" if len(kind_claims) > claims_per_set else base,
+                    created_at,
+                    delimiters,
+                )
             )
-        )
-    return write_interchange(bodies, header, functional_id="HC", version=layout.version)
+        return write_interchange(bodies, header, functional_id="HC", version=layout.version)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is written.
+
+    Writing makes many small acyclic objects (segment strings, keys); each collection
+    would walk the caller's whole heap (often the claims being written) to free nothing.
+    Reference counting still frees what is dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ====================================================================== reading
@@ -1096,9 +1125,9 @@ class _Reader837:
     def claims(self, runs: Iterable[tuple[list[str], int]]) -> Iterator[Claim]:
         """The claims of the set whose body segments come as runs ``(texts, first_index)``.
 
-        The cyclic garbage collector is paused while a run is read (reading makes many
-        small acyclic records that all stay alive; the collector would walk them to free
-        nothing); the run's claims are yielded after it is switched back on.
+        Each claim is yielded as soon as it is built: holding claims back (to read a run
+        with the cyclic GC paused, say) makes every collection walk them, and costs more
+        than it saves once a file has thousands of claims.
         """
         base = self.ts.header.index - 1
         claim: _ClaimDraft | None = None
@@ -1110,190 +1139,178 @@ class _Reader837:
         provider_codes = {nm101 for nm101, _a, _l, _p in self.layout.providers}
         build = self.build
         el = self.ts.delimiters.element
-        ready: list[Claim] = []
-        keep = ready.append
-        collecting = gc.isenabled()
         for rows, first in runs:
-            if collecting:
-                gc.disable()
-            try:
-                for pos, text in enumerate(rows, first - base):
-                    e = text.split(el)
-                    sid = e[0]
-                    if claim is not None:
-                        # ---------------------------------------------- inside a line
-                        if line is not None:
-                            if sid == "SV1" or sid == "SV2":
-                                line.service = e
-                                continue
-                            if sid == "DTP" and svd is None and named is None:
-                                line.dtp[(e[1] if len(e) > 1 else "")] = e
-                                continue
-                            if sid == "LX":
-                                line = _LineDraft(lx=e, index=pos)
-                                claim.lines.append(line)
-                                named, svd = None, None
-                                loop = "2400"
-                                continue
-                            if sid == "SVD":
-                                svd = (e, [], "")
-                                line.svd.append(svd)
-                                named = None
-                                loop = "2430"
-                                continue
-                            if sid == "HL" or sid == "CLM":
-                                pass  # handled below
-                            elif svd is not None:
-                                if sid == "CAS":
-                                    svd[1].append(e)
-                                elif sid == "DTP" and (e[1] if len(e) > 1 else "") == "573":
-                                    line.svd[-1] = svd = (
-                                        svd[0],
-                                        svd[1],
-                                        (e[3] if len(e) > 3 else ""),
-                                    )
-                                continue
-                            elif sid == "NM1":
-                                named = _Named(nm1=e, index=pos)
-                                if (e[1] if len(e) > 1 else "") == "82" and line.rendering is None:
-                                    line.rendering = named
-                                loop = "2420"
-                                continue
-                            elif named is not None:
-                                _attach(named, e)
-                                continue
-                            elif sid == "REF":
-                                line.refs[(e[1] if len(e) > 1 else "")] = e[2] if len(e) > 2 else ""
-                                continue
-                            elif sid == "LIN":
-                                line.lin = e
-                                continue
-                            elif sid == "CTP":
-                                line.ctp = e
-                                continue
-                            else:
-                                continue
-                        # -------------------------------------------------- inside a claim
-                        elif sid == "LX":
+            for pos, text in enumerate(rows, first - base):
+                e = text.split(el)
+                sid = e[0]
+                if claim is not None:
+                    # ---------------------------------------------- inside a line
+                    if line is not None:
+                        if sid == "SV1" or sid == "SV2":
+                            line.service = e
+                            continue
+                        if sid == "DTP" and svd is None and named is None:
+                            line.dtp[(e[1] if len(e) > 1 else "")] = e
+                            continue
+                        if sid == "LX":
                             line = _LineDraft(lx=e, index=pos)
                             claim.lines.append(line)
                             named, svd = None, None
                             loop = "2400"
                             continue
-                        elif sid == "HL" or sid == "CLM":
-                            pass  # handled below
-                        elif other is None and sid == "HI":
-                            claim.hi.append(e)
-                            continue
-                        elif other is None and sid == "DTP":
-                            claim.dtp[(e[1] if len(e) > 1 else "")] = e
-                            continue
-                        elif other is None and sid == "REF" and named is None:
-                            claim.refs[(e[1] if len(e) > 1 else "")] = e[2] if len(e) > 2 else ""
-                            continue
-                        elif other is None and sid == "NTE":
-                            claim.note = e[2] if len(e) > 2 else ""
-                            continue
-                        elif sid == "CL1":
-                            claim.cl1 = e
-                            continue
-                        elif sid == "SBR":
-                            other = _OtherDraft(sbr=e)
-                            claim.others.append(other)
+                        if sid == "SVD":
+                            svd = (e, [], "")
+                            line.svd.append(svd)
                             named = None
-                            loop = "2320"
+                            loop = "2430"
+                            continue
+                        if sid == "HL" or sid == "CLM":
+                            pass  # handled below
+                        elif svd is not None:
+                            if sid == "CAS":
+                                svd[1].append(e)
+                            elif sid == "DTP" and (e[1] if len(e) > 1 else "") == "573":
+                                line.svd[-1] = svd = (
+                                    svd[0],
+                                    svd[1],
+                                    (e[3] if len(e) > 3 else ""),
+                                )
                             continue
                         elif sid == "NM1":
-                            code = e[1] if len(e) > 1 else ""
                             named = _Named(nm1=e, index=pos)
-                            if other is not None:
-                                if code == "IL":
-                                    other.subscriber = named
-                                    loop = "2330A"
-                                elif code == "PR":
-                                    other.payer = named
-                                    loop = "2330B"
-                                else:
-                                    loop = "2330?"
-                            elif code in provider_codes and code not in claim.providers:
-                                claim.providers[code] = named
-                                loop = "2310"
-                            else:
-                                loop = "2310?"
-                            continue
-                        elif other is not None and named is None:
-                            if sid == "CAS":
-                                other.cas.append(e)
-                            elif sid == "AMT" and (e[1] if len(e) > 1 else "") == "D":
-                                other.paid = e[2] if len(e) > 2 else ""
+                            if (e[1] if len(e) > 1 else "") == "82" and line.rendering is None:
+                                line.rendering = named
+                            loop = "2420"
                             continue
                         elif named is not None:
                             _attach(named, e)
                             continue
+                        elif sid == "REF":
+                            line.refs[(e[1] if len(e) > 1 else "")] = e[2] if len(e) > 2 else ""
+                            continue
+                        elif sid == "LIN":
+                            line.lin = e
+                            continue
+                        elif sid == "CTP":
+                            line.ctp = e
+                            continue
                         else:
                             continue
-                    if sid == "HL":
-                        if claim is not None:
-                            built = build(claim)
-                            if built is not None:
-                                keep(built)
-                            claim = None
-                        level = e[3] if len(e) > 3 else ""
-                        named, other, line, svd = None, None, None, None
-                        if level == "20":
-                            self.billing, self.billing_prv, self.billing_cache = None, None, None
-                            loop = "2000A"
-                        elif level == "22":
-                            self.sbr, self.subscriber, self.payer = None, None, None
-                            self.subscriber_cache = None
-                            self.pat, self.patient, self.patient_cache = None, None, None
-                            loop = "2000B"
-                        elif level == "23":
-                            self.pat, self.patient, self.patient_cache = None, None, None
-                            loop = "2000C"
-                        else:
-                            loop = "HL?"
-                    elif sid == "CLM":
-                        if claim is not None:
-                            built = build(claim)
-                            if built is not None:
-                                keep(built)
-                        claim = _ClaimDraft(clm=e, index=pos)
-                        named, other, line, svd = None, None, None, None
-                        loop = "2300"
-                    # ---------------------------------------------- 2000A/B/C levels
+                    # -------------------------------------------------- inside a claim
+                    elif sid == "LX":
+                        line = _LineDraft(lx=e, index=pos)
+                        claim.lines.append(line)
+                        named, svd = None, None
+                        loop = "2400"
+                        continue
+                    elif sid == "HL" or sid == "CLM":
+                        pass  # handled below
+                    elif other is None and sid == "HI":
+                        claim.hi.append(e)
+                        continue
+                    elif other is None and sid == "DTP":
+                        claim.dtp[(e[1] if len(e) > 1 else "")] = e
+                        continue
+                    elif other is None and sid == "REF" and named is None:
+                        claim.refs[(e[1] if len(e) > 1 else "")] = e[2] if len(e) > 2 else ""
+                        continue
+                    elif other is None and sid == "NTE":
+                        claim.note = e[2] if len(e) > 2 else ""
+                        continue
+                    elif sid == "CL1":
+                        claim.cl1 = e
+                        continue
+                    elif sid == "SBR":
+                        other = _OtherDraft(sbr=e)
+                        claim.others.append(other)
+                        named = None
+                        loop = "2320"
+                        continue
                     elif sid == "NM1":
                         code = e[1] if len(e) > 1 else ""
                         named = _Named(nm1=e, index=pos)
-                        if code == "85":
-                            self.billing = named
-                            loop = "2010AA"
-                        elif code == "IL":
-                            self.subscriber = named
-                            loop = "2010BA"
-                        elif code == "PR":
-                            self.payer = named
-                            loop = "2010BB"
-                        elif code == "QC":
-                            self.patient = named
-                            loop = "2010CA"
+                        if other is not None:
+                            if code == "IL":
+                                other.subscriber = named
+                                loop = "2330A"
+                            elif code == "PR":
+                                other.payer = named
+                                loop = "2330B"
+                            else:
+                                loop = "2330?"
+                        elif code in provider_codes and code not in claim.providers:
+                            claim.providers[code] = named
+                            loop = "2310"
                         else:
-                            loop = "other"
-                    elif sid in ("N3", "N4", "REF", "DMG", "PER"):
-                        if named is not None:
-                            _attach(named, e)
-                    elif sid == "PRV" and loop == "2000A":
-                        self.billing_prv = e[3] if len(e) > 3 else ""
-                    elif sid == "SBR":
-                        self.sbr = e
-                    elif sid == "PAT":
-                        self.pat = e
-            finally:
-                if collecting:
-                    gc.enable()
-            if ready:
-                yield from ready
-                ready.clear()
+                            loop = "2310?"
+                        continue
+                    elif other is not None and named is None:
+                        if sid == "CAS":
+                            other.cas.append(e)
+                        elif sid == "AMT" and (e[1] if len(e) > 1 else "") == "D":
+                            other.paid = e[2] if len(e) > 2 else ""
+                        continue
+                    elif named is not None:
+                        _attach(named, e)
+                        continue
+                    else:
+                        continue
+                if sid == "HL":
+                    if claim is not None:
+                        built = build(claim)
+                        if built is not None:
+                            yield built
+                        claim = None
+                    level = e[3] if len(e) > 3 else ""
+                    named, other, line, svd = None, None, None, None
+                    if level == "20":
+                        self.billing, self.billing_prv, self.billing_cache = None, None, None
+                        loop = "2000A"
+                    elif level == "22":
+                        self.sbr, self.subscriber, self.payer = None, None, None
+                        self.subscriber_cache = None
+                        self.pat, self.patient, self.patient_cache = None, None, None
+                        loop = "2000B"
+                    elif level == "23":
+                        self.pat, self.patient, self.patient_cache = None, None, None
+                        loop = "2000C"
+                    else:
+                        loop = "HL?"
+                elif sid == "CLM":
+                    if claim is not None:
+                        built = build(claim)
+                        if built is not None:
+                            yield built
+                    claim = _ClaimDraft(clm=e, index=pos)
+                    named, other, line, svd = None, None, None, None
+                    loop = "2300"
+                # ---------------------------------------------- 2000A/B/C levels
+                elif sid == "NM1":
+                    code = e[1] if len(e) > 1 else ""
+                    named = _Named(nm1=e, index=pos)
+                    if code == "85":
+                        self.billing = named
+                        loop = "2010AA"
+                    elif code == "IL":
+                        self.subscriber = named
+                        loop = "2010BA"
+                    elif code == "PR":
+                        self.payer = named
+                        loop = "2010BB"
+                    elif code == "QC":
+                        self.patient = named
+                        loop = "2010CA"
+                    else:
+                        loop = "other"
+                elif sid in ("N3", "N4", "REF", "DMG", "PER"):
+                    if named is not None:
+                        _attach(named, e)
+                elif sid == "PRV" and loop == "2000A":
+                    self.billing_prv = e[3] if len(e) > 3 else ""
+                elif sid == "SBR":
+                    self.sbr = e
+                elif sid == "PAT":
+                    self.pat = e
         if claim is not None:
             built = build(claim)
             if built is not None:
