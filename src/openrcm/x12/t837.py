@@ -917,22 +917,23 @@ def _transaction_body(
         ).append(claim)
     hl = 0
     body = _Body(w, layout)
+    out, e = w.segments, w.element
     for billing, subscribers in tree.values():
         hl += 1
         billing_hl = hl
-        w.add("HL", str(billing_hl), None, "20", "1")
+        out.append(f"HL{e}{billing_hl}{e}{e}20{e}1")
         body.billing(billing)
         for sub_key, patients in subscribers.items():
             hl += 1
             subscriber_hl = hl
             is_self = sub_key[-1]
-            w.add("HL", str(subscriber_hl), str(billing_hl), "22", "0" if is_self else "1")
+            out.append(f"HL{e}{subscriber_hl}{e}{billing_hl}{e}22{e}{'0' if is_self else '1'}")
             first_claim = next(iter(patients.values()))[0]
             body.subscriber(first_claim, is_self)
             for pat_key, group in patients.items():
                 if pat_key is not None:
                     hl += 1
-                    w.add("HL", str(hl), str(subscriber_hl), "23", "0")
+                    out.append(f"HL{e}{hl}{e}{subscriber_hl}{e}23{e}0")
                     body.patient(group[0])
                 for claim in group:
                     body.claim(claim)
