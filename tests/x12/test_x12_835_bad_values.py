@@ -19,3 +19,15 @@ def test_a_one_digit_bank_routing_number_is_a_finding_at_the_bpr() -> None:
     bad = [f for f in findings if f.code == "X12-835-BAD-VALUE"]
     assert bad and bad[0].segment is not None and bad[0].segment.segment_id == "BPR"
     assert "dfi_id" in bad[0].message
+
+
+def test_an_amount_with_a_huge_exponent_is_a_finding_not_a_crash() -> None:
+    text = Path(SAMPLE).read_text()
+    svc = next(s for s in text.split("~") if s.strip().startswith("SVC*"))
+    elements = svc.strip().split("*")
+    elements[2] = "1E+30"  # SVC02: a number Decimal reads but no money amount can be
+    _, findings = read_835(text.replace(svc.strip(), "*".join(elements), 1))
+    assert any(
+        f.code == "X12-835-BAD-VALUE" and f.segment and f.segment.segment_id == "SVC"
+        for f in findings
+    )

@@ -507,8 +507,22 @@ def read_sets(
                 )
             )
             continue
-        records.extend(read_set(ts, findings))
+        try:
+            records.extend(read_set(ts, findings))
+        except ValidationError as error:  # a value no record takes: the set is unusable
+            findings.append(_unusable_set(ts, error))
     return records, reader.findings + findings
+
+
+def _unusable_set(ts: TransactionSet, error: ValidationError) -> Finding:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return Finding(
+        code="X12-BAD-VALUE",
+        severity=Severity.ERROR,
+        message=f"transaction set {ts.control_number} was not read: {where} {first['msg']}",
+        segment=SegmentRef(segment_index=1, segment_id="ST", loop="ST", element=1),
+    )
 
 
 def group_runs(records: Sequence[R], key: Callable[[R], Any]) -> list[list[R]]:

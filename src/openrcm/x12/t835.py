@@ -131,10 +131,12 @@ def _money(text: str, element: int) -> Decimal:
             value = Decimal(text)
         except InvalidOperation:
             value = None
-        if value is None or not value.is_finite() or value != value.quantize(CENT):
+        if value is None or not value.is_finite():
             raise _Bad(element, f"{text!r} is not an amount of money with at most two decimals")
-        if abs(value) >= 10**12:
+        if abs(value) >= 10**12:  # checked first: quantizing a huge exponent raises
             raise _Bad(element, f"{text!r} is too large an amount of money")
+        if value != value.quantize(CENT):
+            raise _Bad(element, f"{text!r} is not an amount of money with at most two decimals")
         value = value.quantize(CENT)
     if len(_money_cache) > 200_000:
         _money_cache.clear()
@@ -262,8 +264,21 @@ def iter_835(
         ts: TransactionSet = value
         segments = body()
         if ts.transaction_type == "835":
-            with _collector_paused():
-                remittance = _Reader(ts, sink).read(segments)
+            try:
+                with _collector_paused():
+                    remittance = _Reader(ts, sink).read(segments)
+            except ValidationError as error:  # a value no record takes: the set is unusable
+                first = error.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                remittance = None
+                sink.append(
+                    Finding(
+                        code="X12-835-BAD-VALUE",
+                        severity=Severity.ERROR,
+                        message=f"835 {ts.control_number} was not read: {where} {first['msg']}",
+                        segment=SegmentRef(segment_index=1, segment_id="ST", loop="ST", element=1),
+                    )
+                )
         else:
             remittance = None
             sink.append(
