@@ -14,7 +14,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON documen
 
 
 def _uow() -> Any:
-    from openrcm.cli.remit import unit_of_work
+    from openrcm.cli.database import unit_of_work
 
     return unit_of_work()
 

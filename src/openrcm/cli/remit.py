@@ -4,10 +4,11 @@ reconcile bank deposits with the 835 payments (`openrcm remit deposits import|ma
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from openrcm.cli.database import unit_of_work
 from openrcm.cli.output import fail, input_errors, print_json
 
 app = typer.Typer(
@@ -22,13 +23,6 @@ deposits_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(deposits_app, name="deposits")
-
-
-def unit_of_work() -> Any:
-    """A unit of work on the configured database (migrated) for the configured tenant."""
-    from openrcm.cli.database import unit_of_work as shared
-
-    return shared()
 
 
 @app.command("post")
