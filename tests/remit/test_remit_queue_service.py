@@ -15,6 +15,7 @@ from openrcm.domain import Claim, ClaimStatus, OtherPayer
 from openrcm.ledger import DEPOSITS, JournalEntry, Leg, SourceKind, entry, patient_ar
 from openrcm.service import ledger as ledger_service
 from openrcm.service import remit as remit_service
+from openrcm.store.errors import Duplicate
 
 t835 = pytest.importorskip("openrcm.x12.t835", reason="the 835 reader/writer is not there yet")
 from openrcm.x12.envelope import InterchangeHeader  # noqa: E402
@@ -211,3 +212,37 @@ def test_entries_read_back_exactly_with_their_legs_in_order(uow, practice) -> No
     assert dict(trial.accounts)[odd] == D("-130.00")
     assert {str(a) for a, _ in trial.accounts} == {"deposits", "patient_ar:MRN%3A77%25x"}
     assert trial.total == 0
+
+
+def test_entries_streamed_read_back_exactly_and_a_taken_id_is_a_duplicate(uow, practice) -> None:
+    with uow:
+        practice.store(uow)
+        uow.commit()
+    written = [
+        entry(
+            id=f"streamed:{n}",
+            entry_date=date(2025, 5, n),
+            source=SourceKind.PATIENT_PAYMENT,
+            source_id=f"receipt-{n}",
+            legs=(
+                Leg(DEPOSITS, D("7.00") * n, n, "patient_paid", "ref\t\\N"),
+                Leg(patient_ar("G:1"), D("-7.00") * n, n, "patient_paid"),
+            ),
+            claim="S1",
+            patient_id="pt-1",
+            memo="streamed",
+        )
+        for n in (1, 2, 3)
+    ]
+    with uow:
+        with uow.ledger.streaming(document="d" * 64) as store:
+            for e in written:
+                store(e)
+        uow.commit()
+    with uow:
+        assert uow.ledger.for_claims(["S1"]) == written
+        assert uow.ledger.for_account(patient_ar("G:1")) == written
+    with uow, pytest.raises(Duplicate), uow.ledger.streaming() as store:
+        store(written[1])
+    with uow:
+        assert uow.ledger.for_claims(["S1"]) == written

@@ -196,3 +196,35 @@ def test_the_same_payment_in_another_file_is_not_posted_twice(uow, practice, sto
     )
     summary = remit_service.post_835(uow, other_file)
     assert summary.already_posted and summary.checks_already_posted == 1
+
+
+def test_a_payment_failing_half_way_through_storing_leaves_nothing(
+    uow, practice, stored, monkeypatch
+) -> None:
+    text = file_of(payment_one(practice.payer.id))
+    real = remit_service.post_remittance
+
+    def failing_after_two_entries(*args, on_entry, **kwargs):
+        seen = []
+
+        def hand_on(e):
+            on_entry(e)  # stored (streamed to PostgreSQL) before the failure
+            seen.append(e)
+            if len(seen) == 2:
+                raise RuntimeError("the disk is full")
+
+        return real(*args, on_entry=hand_on, **kwargs)
+
+    monkeypatch.setattr(remit_service, "post_remittance", failing_after_two_entries)
+    with pytest.raises(RuntimeError):
+        remit_service.post_835(uow, text)
+    with uow:
+        assert ledger_of(uow).entries() == []
+        assert uow.claims.by_control_number("C1").status is ClaimStatus.SUBMITTED
+        assert not ledger_of(uow).has_check(f"{practice.payer.id}/EFT-100")
+
+    monkeypatch.setattr(remit_service, "post_remittance", real)
+    rerun = remit_service.post_835(uow, text)
+    assert (rerun.claims_posted, rerun.already_posted) == (2, False)
+    assert ledger_service.claim_balance(uow, "C1").insurance_paid == D("130.00")
+    assert ledger_service.trial_balance(uow).total == 0

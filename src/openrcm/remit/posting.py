@@ -12,7 +12,7 @@ again (its check already in the history) changes nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -191,6 +191,7 @@ def post_remittance(
     expected_amount: ExpectedAmount | None = None,
     tolerance: Decimal = DEFAULT_TOLERANCE,
     coverages: Mapping[str, Coverage] | None = None,
+    on_entry: Callable[[JournalEntry], object] | None = None,
 ) -> Posting:
     """Post one 835 payment. Pure: returns the entries and work items, changes nothing.
 
@@ -200,6 +201,8 @@ def post_remittance(
     reversals find what they negate and the same payment is recognised as already posted.
     expected_amount: the contract, for underpayment detection (skipped when None).
     coverages: the patient's coverage per payer id, for the secondary claims built.
+    on_entry: called with each entry as soon as it is built, in the order of
+    `Posting.entries`, so a caller can store entries while the rest are being built.
     """
     book = history if isinstance(history, Book) else Book(history)
     return _Poster(
@@ -209,6 +212,7 @@ def post_remittance(
         expected_amount=expected_amount,
         tolerance=tolerance,
         coverages=coverages or {},
+        on_entry=on_entry,
     ).run()
 
 
@@ -248,6 +252,7 @@ class _Poster:
     expected_amount: ExpectedAmount | None
     tolerance: Decimal
     coverages: Mapping[str, Coverage]
+    on_entry: Callable[[JournalEntry], object] | None = None
     check: str = ""
     party: str = ""
     entries: list[JournalEntry] = field(default_factory=list)
@@ -296,6 +301,8 @@ class _Poster:
     def _add(self, e: JournalEntry) -> None:
         self.entries.append(e)
         self.book.add(e)
+        if self.on_entry is not None:
+            self.on_entry(e)
 
     def _find_claim(self, payment: ClaimPayment) -> Claim | None:
         claim = self.index.find(payment.patient_control_number)

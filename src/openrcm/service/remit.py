@@ -212,17 +212,24 @@ def _post_check(
         if more:
             claims.update(uow.claims.by_control_numbers(more))
         charged = {e.claim for e in history if e.source is SourceKind.CHARGE}
-        charges = [charge_entry(c) for pcn, c in claims.items() if pcn not in charged]
-        posting = post_remittance(
-            remittance,
-            claims,
-            [*charges, *history],
-            expected_amount=expected_amount,
-            tolerance=tolerance,
-        )
-        posted_claims = {o.patient_control_number for o in posting.outcomes}
-        charges = [c for c in charges if c.claim in posted_claims]
-        ledger.add([*charges, *posting.entries], document=digest)
+        charges = {pcn: charge_entry(c) for pcn, c in claims.items() if pcn not in charged}
+        with ledger.streaming(document=digest) as store:
+
+            def stored(e: JournalEntry) -> None:
+                # a claim posted (its CLP entry) has its charge stored first, once; the
+                # charges of claims only looked at stay out of the ledger
+                if e.source is SourceKind.CLAIM_PAYMENT and e.claim in charges:
+                    store(charges.pop(e.claim))
+                store(e)
+
+            posting = post_remittance(
+                remittance,
+                claims,
+                [*charges.values(), *history],
+                expected_amount=expected_amount,
+                tolerance=tolerance,
+                on_entry=stored,
+            )
         ledger.add_work_items(_work_items(posting))
         ledger.add_payment(payment_of(remittance), document=digest)
         if update_claim_status:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import builtins
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -224,43 +225,52 @@ class SqlLedgerRepository(TenantScoped):
         """Insert entries and their legs in bulk; `Duplicate` when an entry id is taken."""
         if not entries:
             return
-        now = datetime.now(UTC)
-        tenant = self.tenant_id
-        names: dict[Account, str] = {}
-        entry_rows = []
-        leg_rows = []
+        rows = _Rows(self.tenant_id, document)
+        leg_rows: builtins.list[tuple[Any, ...]] = []
         for e in entries:
-            entry_rows.append(
-                (
-                    tenant,
-                    e.id,
-                    e.entry_date,
-                    e.source.value,
-                    e.source_id,
-                    e.claim,
-                    e.patient_id,
-                    e.payer_id,
-                    e.check,
-                    e.payer_claim_number,
-                    e.adjudication_status,
-                    e.reverses,
-                    e.memo,
-                    document,
-                    now,
-                )
-            )
-            for position, leg in enumerate(e.legs, start=1):
-                name = names.get(leg.account)
-                if name is None:
-                    name = names[leg.account] = str(leg.account)
-                leg_rows.append(
-                    (tenant, e.id, position, name, leg.amount, leg.line, leg.reason, leg.reference)
-                )
+            rows.legs(e, leg_rows.append)
         with self._writing("a journal entry"):
-            self._insert_rows(JournalEntryRow, ENTRY_COLUMNS, entry_rows)
+            self._insert_rows(JournalEntryRow, ENTRY_COLUMNS, rows.entries)
         if leg_rows:
             with self._writing("a journal leg"):
                 self._insert_rows(JournalLegRow, LEG_COLUMNS, leg_rows)
+
+    @contextmanager
+    def streaming(self, *, document: str | None = None) -> Iterator[Callable[[JournalEntry], None]]:
+        """Store entries as they are built: the block gets a function taking one entry at a
+        time, and what it was given is stored when the block ends without an error.
+
+        On PostgreSQL the legs stream to the server (one COPY, open for the whole block) as
+        they come, so the database stores and indexes them while the caller builds the next
+        ones; the entries follow in one COPY at the end. Nothing else may use the session
+        inside the block. Elsewhere the entries are collected and stored by `add`.
+        `Duplicate` when an entry id is taken.
+        """
+        if not self._postgresql:
+            collected: builtins.list[JournalEntry] = []
+            yield collected.append
+            self.add(collected, document=document)
+            return
+        from psycopg import errors
+
+        rows = _Rows(self.tenant_id, document)
+        self.session.flush()
+        raw: Any = self.session.connection().connection.dbapi_connection
+        try:
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(_copy_statement(JournalLegRow, LEG_COLUMNS)) as copy,
+            ):
+                write = copy.write_row
+
+                def store(e: JournalEntry) -> None:
+                    rows.legs(e, write)
+
+                yield store
+        except errors.UniqueViolation as error:
+            raise Duplicate("a journal_leg row is already stored") from error
+        if rows.entries:
+            self._insert_rows(JournalEntryRow, ENTRY_COLUMNS, rows.entries)
 
     def has_check(self, check: str) -> bool:
         """True when this payment (payer/TRN02) is already posted: its record or its entries
@@ -559,11 +569,9 @@ class SqlLedgerRepository(TenantScoped):
                 table.insert(), [dict(zip(columns, row, strict=True)) for row in rows]
             )
             return
-        from psycopg import errors, sql
+        from psycopg import errors
 
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
-        )
+        statement = _copy_statement(row_type, columns)
         raw: Any = connection.connection.dbapi_connection
         try:
             with raw.cursor() as cursor, cursor.copy(statement) as copy:
@@ -651,6 +659,62 @@ class SqlLedgerRepository(TenantScoped):
             return [e for e, _ in built]
         built.sort(key=lambda pair: (pair[0].entry_date, pair[1], _natural(pair[0].id)))
         return [e for e, _ in built]
+
+
+class _Rows:
+    """Journal rows for one tenant and source document, as tuples in column order: each
+    entry's legs handed to a writer, the entries kept."""
+
+    __slots__ = ("_document", "_names", "_now", "_tenant", "entries")
+
+    def __init__(self, tenant: str, document: str | None) -> None:
+        self._tenant = tenant
+        self._document = document
+        self._now = datetime.now(UTC)
+        self._names: dict[Account, str] = {}
+        self.entries: builtins.list[tuple[Any, ...]] = []
+
+    def legs(self, e: JournalEntry, write: Callable[[tuple[Any, ...]], Any]) -> None:
+        """Keep the entry's row and hand each of its legs' rows to `write`."""
+        tenant = self._tenant
+        entry_id = e.id
+        self.entries.append(
+            (
+                tenant,
+                entry_id,
+                e.entry_date,
+                e.source.value,
+                e.source_id,
+                e.claim,
+                e.patient_id,
+                e.payer_id,
+                e.check,
+                e.payer_claim_number,
+                e.adjudication_status,
+                e.reverses,
+                e.memo,
+                self._document,
+                self._now,
+            )
+        )
+        names = self._names
+        for position, leg in enumerate(e.legs, start=1):
+            account = leg.account
+            name = names.get(account)
+            if name is None:
+                name = names[account] = str(account)
+            write(
+                (tenant, entry_id, position, name, leg.amount, leg.line, leg.reason, leg.reference)
+            )
+
+
+def _copy_statement(row_type: Any, columns: Sequence[str]) -> Any:
+    """`COPY table (columns) FROM STDIN` for psycopg."""
+    from psycopg import sql
+
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(row_type.__table__.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
 
 
 def _ordered(entries: builtins.list[JournalEntry]) -> builtins.list[JournalEntry]:
