@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Any
 
 from openrcm.domain.claim import (
     Adjustment,
@@ -18,8 +18,8 @@ from openrcm.domain.claim import (
 from openrcm.domain.party import (
     Address,
     EntityType,
+    Payer,
     Person,
-    PersonName,
     Provider,
     Relationship,
 )
@@ -32,8 +32,6 @@ from openrcm.x12.segments import (
     SegmentWriter,
     x12_amount,
     x12_date,
-    x12_date_range,
-    x12_decimal,
     x12_text,
 )
 from openrcm.x12.t837_layout import (
@@ -47,25 +45,34 @@ from openrcm.x12.t837_layout import (
 )
 from openrcm.x12.tokenizer import Delimiters
 
-_T = TypeVar("_T")
 # ====================================================================== writing
 #
-# Segments are built as strings directly (f-strings and joins, one append each); what repeats
-# in a file (a provider's name, address and taxonomy; an address) is formatted once per file.
-# `SegmentWriter.add` stays for the rarer institutional segments. Rules kept from the general
-# builder: no trailing empty element and no trailing empty component.
+# Segments are built as strings directly (f-strings and joins, one append each). What repeats
+# in a file is formatted once per file: amounts, dates, free text, names, a provider's or an
+# address's segments, a payer's NM1, the DTP of a date. `SegmentWriter.add` stays for the
+# rarer institutional segments. Rules kept from the general builder: no trailing empty
+# element and no trailing empty component. A StrEnum formats as its value (f"{sex}" is
+# "F"), which is cheaper than `.value` (a property).
+
+_SELF = Relationship.SELF
+_PERSON = EntityType.PERSON
+_UNCACHED_AMOUNT: Callable[[Any], str] = x12_amount.__wrapped__  # type: ignore[attr-defined]
+_UNCACHED_DATE: Callable[[date], str] = x12_date.__wrapped__  # type: ignore[attr-defined]
+_UNCACHED_TEXT: Callable[[str], str] = x12_text.__wrapped__  # type: ignore[attr-defined]
 
 
-def _name_elements(name: PersonName) -> tuple[str, str, str | None, str | None]:
-    return (
-        x12_text(name.last),
-        x12_text(name.first),
-        x12_text(name.middle) if name.middle else None,
-        x12_text(name.suffix) if name.suffix else None,
-    )
+class _Memo(dict[Any, Any]):
+    """``memo[key]``: ``make(key)``, computed once (a dict that fills itself on a miss)."""
 
+    __slots__ = ("make",)
 
-_POINTER_TEXTS: dict[tuple[int, ...], str] = {}  # SV107 with ":" between pointers
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
 
 
 def _trimmed(e: str, parts: list[str]) -> str:
@@ -75,53 +82,110 @@ def _trimmed(e: str, parts: list[str]) -> str:
     return e.join(parts)
 
 
+class _Formats:
+    """Formatted values and segments of one file (for given delimiters), each made once."""
+
+    __slots__ = (
+        "addresses",
+        "amount",
+        "c",
+        "date",
+        "dtp472",
+        "dtp573",
+        "e",
+        "lx",
+        "names",
+        "payers",
+        "pointers",
+        "providers",
+        "text",
+    )
+
+    def __init__(self, delimiters: Delimiters) -> None:
+        e = self.e = delimiters.element
+        c = self.c = delimiters.component
+        # equal values format alike (Decimal("1.50") and Decimal("1.5") both give "1.5")
+        self.amount = _Memo(_UNCACHED_AMOUNT)
+        dates = self.date = _Memo(_UNCACHED_DATE)
+        text = self.text = _Memo(_UNCACHED_TEXT)
+        self.lx = _Memo(lambda n: f"LX{e}{n}")
+        self.dtp472 = _Memo(lambda d: f"DTP{e}472{e}D8{e}{dates[d]}")
+        self.dtp573 = _Memo(lambda d: f"DTP{e}573{e}D8{e}{dates[d]}")
+        self.pointers = _Memo(lambda p: c.join(map(str, p)))
+
+        def name(key: tuple[str, str, str | None, str | None]) -> tuple[str, str]:
+            # NM103..NM107 as (with every element, for NM108/NM109 to follow; trimmed)
+            last, first, middle, suffix = key
+            parts = [
+                text[last],
+                text[first],
+                text[middle] if middle else "",
+                "",
+                text[suffix] if suffix else "",
+            ]
+            full = e.join(parts)
+            while parts and not parts[-1]:
+                parts.pop()
+            return full, e.join(parts) if parts else ""
+
+        self.names = _Memo(name)
+        # 2010BB/2330B NM1*PR by (name, id)
+        self.payers = _Memo(lambda k: f"NM1{e}PR{e}2{e}{text[k[0]]}{e}{e}{e}{e}{e}PI{e}{k[1]}")
+        # keyed by id(): every record stays alive (the claims hold them) while a file is written
+        self.addresses: dict[int, tuple[str, str]] = {}
+        self.providers: dict[tuple[int, str, bool], tuple[str, ...]] = {}
+
+
 class _Body:
-    """The segments of one 837 transaction set body, with per-file caches of formatted parts."""
+    """The segments of one 837 transaction set body."""
 
-    __slots__ = ("_addresses", "_providers", "c", "e", "layout", "out", "professional", "w")
+    __slots__ = ("c", "e", "f", "layout", "out", "professional", "w")
 
-    def __init__(self, w: SegmentWriter, layout: Layout) -> None:
+    def __init__(self, w: SegmentWriter, layout: Layout, formats: _Formats) -> None:
         self.w = w
         self.out = w.segments
         self.e = w.element
         self.c = w.component
         self.layout = layout
         self.professional = layout is PROFESSIONAL
-        # keyed by id(): every record stays alive (the claims hold them) while the body is built
-        self._addresses: dict[int, tuple[str, str]] = {}
-        self._providers: dict[tuple[int, str, bool], tuple[str, ...]] = {}
+        self.f = formats
 
     # ---------------------------------------------------------------- parts
     def address(self, address: Address | None) -> None:
         if address is None:
             return
-        known = self._addresses.get(id(address))
+        addresses = self.f.addresses
+        known = addresses.get(id(address))
         if known is None:
             e = self.e
-            line1 = x12_text(address.line1)
-            line2 = x12_text(address.line2) if address.line2 else ""
+            text = self.f.text
+            a = address.__dict__
+            line1 = text[a["line1"]]
+            line2 = text[a["line2"]] if a["line2"] else ""
             n3 = f"N3{e}{line1}{e}{line2}" if line2 else _trimmed(e, ["N3", line1])
             # state and ZIP code are never empty (the record checks them)
-            n4 = f"N4{e}{x12_text(address.city)}{e}{address.state}{e}{address.zip_code}"
-            known = self._addresses[id(address)] = (n3, n4)
+            n4 = f"N4{e}{text[a['city']]}{e}{a['state']}{e}{a['zip_code']}"
+            known = addresses[id(address)] = (n3, n4)
         self.out += known
 
     def provider_name(self, nm101: str, provider: Provider) -> str:
         e = self.e
-        if provider.entity_type is EntityType.PERSON:
-            first = x12_text(provider.first_name or "")
-            return f"NM1{e}{nm101}{e}1{e}{x12_text(provider.name)}{e}{first}{e}{e}{e}{e}XX{e}{provider.npi}"
-        return f"NM1{e}{nm101}{e}2{e}{x12_text(provider.name)}{e}{e}{e}{e}{e}XX{e}{provider.npi}"
+        text = self.f.text
+        if provider.entity_type is _PERSON:
+            first = text[provider.first_name or ""]
+            return f"NM1{e}{nm101}{e}1{e}{text[provider.name]}{e}{first}{e}{e}{e}{e}XX{e}{provider.npi}"
+        return f"NM1{e}{nm101}{e}2{e}{text[provider.name]}{e}{e}{e}{e}{e}XX{e}{provider.npi}"
 
-    def provider(self, nm101: str, provider: Provider, prv: str, facility: bool) -> None:
+    def provider(self, nm101: str, provider: Provider, prv: str, facility: bool, tag: str) -> None:
         """NM1 and PRV*`prv` when the provider has a taxonomy; a `facility` is named as an
-        organisation and followed by its address."""
-        key = (id(provider), nm101 + prv, facility)
-        known = self._providers.get(key)
+        organisation and followed by its address. `tag` is `nm101 + prv`."""
+        providers = self.f.providers
+        key = (id(provider), tag, facility)
+        known = providers.get(key)
         if known is None:
             e = self.e
             if facility:
-                name = x12_text(provider.name)
+                name = self.f.text[provider.name]
                 block = [f"NM1{e}{nm101}{e}2{e}{name}{e}{e}{e}{e}{e}XX{e}{provider.npi}"]
             else:
                 block = [self.provider_name(nm101, provider)]
@@ -132,64 +196,47 @@ class _Body:
                 del self.out[mark:]
             if prv and provider.taxonomy:
                 block.append(f"PRV{e}{prv}{e}PXC{e}{provider.taxonomy}")
-            known = self._providers[key] = tuple(block)
+            known = providers[key] = tuple(block)
         self.out += known
 
-    def person_name(self, nm101: str, person: Person, member_id: str | None) -> None:
-        last, first, middle, suffix = _name_elements(person.name)
+    def person_name(self, nm101: str, person: Person, member_id: str | None) -> str:
+        n = person.name.__dict__
+        full, trimmed = self.f.names[(n["last"], n["first"], n["middle"], n["suffix"])]
         e = self.e
-        if member_id is None and first and not middle and not suffix:
-            self.out.append(f"NM1{e}{nm101}{e}1{e}{last}{e}{first}")
-        elif member_id is None:
-            self.out.append(
-                _trimmed(e, ["NM1", nm101, "1", last, first, middle or "", "", suffix or ""])
-            )
-        else:
-            self.out.append(
-                e.join(
-                    (
-                        "NM1",
-                        nm101,
-                        "1",
-                        last,
-                        first,
-                        middle or "",
-                        "",
-                        suffix or "",
-                        "MI",
-                        member_id,
-                    )
-                )
-            )
+        if member_id is not None:
+            return f"NM1{e}{nm101}{e}1{e}{full}{e}MI{e}{member_id}"
+        if trimmed:
+            return f"NM1{e}{nm101}{e}1{e}{trimmed}"
+        return f"NM1{e}{nm101}{e}1"
 
     def cas(self, adjustments: tuple[Adjustment, ...]) -> None:
-        if not adjustments:
-            return
+        """CAS segments: one per group code, at most six adjustments each."""
         e = self.e
-        if len(adjustments) == 1:
-            a = adjustments[0]
-            quantity = a.quantity
-            if quantity is None:
-                self.out.append(f"CAS{e}{a.group}{e}{a.reason}{e}{x12_amount(a.amount)}")
-            else:
-                self.out.append(
-                    _trimmed(
-                        e, ["CAS", a.group, a.reason, x12_amount(a.amount), x12_decimal(quantity)]
+        amount = self.f.amount
+        count = len(adjustments)
+        if count == 1 or (count == 2 and adjustments[0].group != adjustments[1].group):
+            # one adjustment per group: one CAS each
+            for a in adjustments:
+                quantity = a.quantity
+                if quantity is None:
+                    self.out.append(f"CAS{e}{a.group}{e}{a.reason}{e}{amount[a.amount]}")
+                else:
+                    # the amount and quantity are never empty: nothing to trim
+                    self.out.append(
+                        f"CAS{e}{a.group}{e}{a.reason}{e}{amount[a.amount]}{e}{amount[quantity]}"
                     )
-                )
             return
-        groups: dict[str, list[Adjustment]] = {}
+        by_group: dict[str, list[Adjustment]] = {}
         for adjustment in adjustments:
-            groups.setdefault(adjustment.group, []).append(adjustment)
-        e = self.e
-        for group, items in groups.items():
+            by_group.setdefault(adjustment.group, []).append(adjustment)
+        for group, items in by_group.items():
             for start in range(0, len(items), 6):
                 parts = ["CAS", group]
                 for a in items[start : start + 6]:
                     parts += (
                         a.reason,
-                        x12_amount(a.amount),
-                        x12_decimal(a.quantity) if a.quantity is not None else "",
+                        amount[a.amount],
+                        amount[a.quantity] if a.quantity is not None else "",
                     )
                 self.out.append(_trimmed(e, parts))
 
@@ -206,96 +253,112 @@ class _Body:
     def subscriber(self, claim: Claim, is_self: bool) -> None:
         e = self.e
         out = self.out
-        coverage = claim.coverage
+        f = self.f
+        text = f.text
+        coverage = claim.coverage.__dict__
+        group_number = coverage["group_number"]
         group_name = (
-            ""
-            if coverage.group_number
-            else (x12_text(coverage.group_name) if coverage.group_name else "")
+            "" if group_number else (text[coverage["group_name"]] if coverage["group_name"] else "")
         )
-        group_number = x12_text(coverage.group_number) if coverage.group_number else ""
+        group_number = text[group_number] if group_number else ""
+        payer = claim.payer
         out.append(
-            f"SBR{e}{coverage.priority.value}{e}{'18' if is_self else ''}{e}{group_number}{e}"
-            f"{group_name}{e}{e}{e}{e}{e}{claim.payer.claim_filing_indicator.value}"
+            f"SBR{e}{coverage['priority']}{e}{'18' if is_self else ''}{e}{group_number}{e}"
+            f"{group_name}{e}{e}{e}{e}{e}{payer.claim_filing_indicator}"
         )
-        subscriber = coverage.subscriber
-        self.person_name("IL", subscriber, coverage.member_id)
+        subscriber = coverage["subscriber"]
+        out.append(self.person_name("IL", subscriber, coverage["member_id"]))
         self.address(subscriber.address)
         if is_self:
-            out.append(f"DMG{e}D8{e}{x12_date(subscriber.birth_date)}{e}{subscriber.sex.value}")
-        payer = claim.payer
-        out.append(f"NM1{e}PR{e}2{e}{x12_text(payer.name)}{e}{e}{e}{e}{e}PI{e}{payer.id}")
+            out.append(f"DMG{e}D8{e}{f.date[subscriber.birth_date]}{e}{subscriber.sex}")
+        out.append(f.payers[(payer.name, payer.id)])
         self.address(payer.address)
 
     def patient(self, claim: Claim) -> None:
         e = self.e
-        self.out.append(f"PAT{e}{claim.coverage.relationship.value}")
+        out = self.out
+        out.append(f"PAT{e}{claim.coverage.relationship}")
         patient = claim.patient
-        self.person_name("QC", patient, None)
+        out.append(self.person_name("QC", patient, None))
         self.address(patient.address)
-        self.out.append(f"DMG{e}D8{e}{x12_date(patient.birth_date)}{e}{patient.sex.value}")
+        out.append(f"DMG{e}D8{e}{self.f.date[patient.birth_date]}{e}{patient.sex}")
 
     def other_payers(self, claim: Claim) -> None:
         e = self.e
         out = self.out
+        f = self.f
+        text = f.text
         for other in claim.other_payers:
-            group_number = x12_text(other.group_number) if other.group_number else ""
+            group_number = text[other.group_number] if other.group_number else ""
+            payer = other.payer
             out.append(
-                f"SBR{e}{other.priority}{e}{other.relationship.value}{e}{group_number}"
-                f"{e}{e}{e}{e}{e}{e}{other.payer.claim_filing_indicator.value}"
+                f"SBR{e}{other.priority}{e}{other.relationship}{e}{group_number}"
+                f"{e}{e}{e}{e}{e}{e}{payer.claim_filing_indicator}"
             )
-            self.cas(other.adjustments)
+            if other.adjustments:
+                self.cas(other.adjustments)
             if other.paid_amount is not None:
-                out.append(f"AMT{e}D{e}{x12_amount(other.paid_amount)}")
+                out.append(f"AMT{e}D{e}{f.amount[other.paid_amount]}")
             out.append(
                 f"OI{e}{e}{e}{'Y' if claim.benefits_assigned else 'N'}{e}{e}{e}"
                 f"{claim.release_of_information}"
             )
-            self.person_name("IL", other.subscriber, other.member_id)
+            out.append(self.person_name("IL", other.subscriber, other.member_id))
             self.address(other.subscriber.address)
-            out.append(
-                f"NM1{e}PR{e}2{e}{x12_text(other.payer.name)}{e}{e}{e}{e}{e}PI{e}{other.payer.id}"
-            )
-            self.address(other.payer.address)
+            out.append(f.payers[(payer.name, payer.id)])
+            self.address(payer.address)
             if other.adjudication_date is not None:
-                out.append(f"DTP{e}573{e}D8{e}{x12_date(other.adjudication_date)}")
+                out.append(f.dtp573[other.adjudication_date])
             if other.payer_claim_control_number:
-                out.append(f"REF{e}F8{e}{x12_text(other.payer_claim_control_number)}")
+                out.append(f"REF{e}F8{e}{text[other.payer_claim_control_number]}")
 
     def line_adjudications(self, line: ServiceLine) -> None:
         e, c = self.e, self.c
         out = self.out
+        amount = self.f.amount
+        dtp573 = self.f.dtp573
         revenue = "" if self.professional else (line.revenue_code or "")
         for adj in line.adjudications:
-            procedure = _trimmed(c, ["HC", adj.procedure, *adj.modifiers])
+            a = adj.__dict__
+            procedure = a["procedure"]
+            modifiers = a["modifiers"]
+            if not procedure or (modifiers and not modifiers[-1]):
+                procedure = _trimmed(c, ["HC", procedure, *modifiers])
+            elif modifiers:
+                procedure = c.join(("HC", procedure, *modifiers))
+            else:
+                procedure = f"HC{c}{procedure}"
             out.append(
-                f"SVD{e}{adj.payer_id}{e}{x12_amount(adj.paid_amount)}{e}{procedure}{e}"
-                f"{revenue}{e}{x12_decimal(adj.units)}"
+                f"SVD{e}{a['payer_id']}{e}{amount[a['paid_amount']]}{e}{procedure}{e}"
+                f"{revenue}{e}{amount[a['units']]}"
             )
-            self.cas(adj.adjustments)
-            out.append(f"DTP{e}573{e}D8{e}{x12_date(adj.adjudication_date)}")
+            if a["adjustments"]:
+                self.cas(a["adjustments"])
+            out.append(dtp573[a["adjudication_date"]])
 
     def lines(self, claim: Claim) -> None:
         e, c = self.e, self.c
-        out = self.out
-        append = out.append
+        append = self.out.append
+        formats = self.f
+        amount = formats.amount
+        lx = formats.lx
+        dtp472 = formats.dtp472
+        dates = formats.date
+        pointer_texts = formats.pointers
         professional = self.professional
-        pointer_texts = _POINTER_TEXTS if c == ":" else {}
         for line in claim.lines:
             f = line.__dict__  # plain reads of the frozen record's fields
-            append(f"LX{e}{f['number']}")
+            append(lx[f["number"]])
             modifiers = f["modifiers"]
             if professional:
                 if modifiers:
                     procedure = c.join((f["procedure_qualifier"], f["procedure"], *modifiers))
                 else:
                     procedure = f"{f['procedure_qualifier']}{c}{f['procedure']}"
-                pointers = pointer_texts.get(f["diagnosis_pointers"])
-                if pointers is None:
-                    pointers = c.join(map(str, f["diagnosis_pointers"]))
-                    pointer_texts[f["diagnosis_pointers"]] = pointers
                 append(
-                    f"SV1{e}{procedure}{e}{x12_amount(f['charge_amount'])}{e}{f['unit_basis']}"
-                    f"{e}{x12_decimal(f['units'])}{e}{f['place_of_service'] or ''}{e}{e}{pointers}"
+                    f"SV1{e}{procedure}{e}{amount[f['charge_amount']]}{e}{f['unit_basis']}"
+                    f"{e}{amount[f['units']]}{e}{f['place_of_service'] or ''}{e}{e}"
+                    f"{pointer_texts[f['diagnosis_pointers']]}"
                 )
             else:
                 procedure = (
@@ -306,24 +369,25 @@ class _Body:
                 basis = f["unit_basis"] if f["unit_basis"] in {"UN", "DA"} else "UN"
                 append(
                     f"SV2{e}{f['revenue_code'] or '0300'}{e}{procedure}{e}"
-                    f"{x12_amount(f['charge_amount'])}{e}{basis}{e}{x12_decimal(f['units'])}"
+                    f"{amount[f['charge_amount']]}{e}{basis}{e}{amount[f['units']]}"
                 )
             end = f["service_date_end"]
-            if end is not None:
-                append(f"DTP{e}472{e}RD8{e}{x12_date_range(f['service_date'], end)}")
+            if end is None:
+                append(dtp472[f["service_date"]])
             else:
-                append(f"DTP{e}472{e}D8{e}{x12_date(f['service_date'])}")
+                append(f"DTP{e}472{e}RD8{e}{dates[f['service_date']]}-{dates[end]}")
             if f["prior_authorization"] and professional:
-                append(f"REF{e}G1{e}{x12_text(f['prior_authorization'])}")
+                append(f"REF{e}G1{e}{formats.text[f['prior_authorization']]}")
             if f["ndc"]:
                 append(f"LIN{e}{e}N4{e}{f['ndc']}")
                 if f["ndc_quantity"] is not None:
-                    append(
-                        f"CTP{e}{e}{e}{e}{x12_decimal(f['ndc_quantity'])}{e}{f['ndc_unit'] or 'UN'}"
-                    )
+                    append(f"CTP{e}{e}{e}{e}{amount[f['ndc_quantity']]}{e}{f['ndc_unit'] or 'UN'}")
             rendering = f["rendering_provider"]
             if rendering is not None:
-                self.provider("82", rendering, "PE" if professional else "", False)
+                if professional:
+                    self.provider("82", rendering, "PE", False, "82PE")
+                else:
+                    self.provider("82", rendering, "", False, "82")
             if f["adjudications"]:
                 self.line_adjudications(line)
 
@@ -331,18 +395,24 @@ class _Body:
         e, c = self.e, self.c
         out = self.out
         w = self.w
-        pcn = x12_text(claim.patient_control_number)
-        total = x12_amount(claim.total_charge_amount)
-        assigned = "Y" if claim.benefits_assigned else "N"
+        formats = self.f
+        text = formats.text
+        dates = formats.date
+        cd = claim.__dict__
+        pcn = cd["patient_control_number"]
+        if not (pcn.isalnum() and pcn.isascii()):  # letters and digits need no cleaning
+            pcn = text[pcn]
+        total = formats.amount[cd["total_charge_amount"]]
+        assigned = "Y" if cd["benefits_assigned"] else "N"
         if self.professional:
-            pos = claim.place_of_service or default_pos(claim)
+            pos = cd["place_of_service"] or default_pos(claim)
             out.append(
-                f"CLM{e}{pcn}{e}{total}{e}{e}{e}{pos}{c}B{c}{claim.frequency_code}{e}"
-                f"{'Y' if claim.provider_signature else 'N'}{e}{claim.assignment}{e}{assigned}"
-                f"{e}{claim.release_of_information}"
+                f"CLM{e}{pcn}{e}{total}{e}{e}{e}{pos}{c}B{c}{cd['frequency_code']}{e}"
+                f"{'Y' if cd['provider_signature'] else 'N'}{e}{cd['assignment']}{e}{assigned}"
+                f"{e}{cd['release_of_information']}"
             )
-            if claim.onset_date is not None:
-                out.append(f"DTP{e}431{e}D8{e}{x12_date(claim.onset_date)}")
+            if cd["onset_date"] is not None:
+                out.append(f"DTP{e}431{e}D8{e}{dates[cd['onset_date']]}")
         else:
             w.add(
                 "CLM",
@@ -359,8 +429,8 @@ class _Body:
             start = claim.statement_from or claim.first_service_date
             end = claim.statement_to or claim.last_service_date
             if claim.admission_date is not None:
-                w.add("DTP", "435", "D8", x12_date(claim.admission_date))
-            w.add("DTP", "434", "RD8", x12_date_range(start, end))
+                w.add("DTP", "435", "D8", dates[claim.admission_date])
+            w.add("DTP", "434", "RD8", f"{dates[start]}-{dates[end]}")
             if claim.admission_type or claim.admission_source or claim.patient_status:
                 w.add(
                     "CL1",
@@ -368,39 +438,41 @@ class _Body:
                     claim.admission_source,
                     claim.patient_status or "01",
                 )
-        if claim.payer_claim_control_number:
-            out.append(f"REF{e}F8{e}{x12_text(claim.payer_claim_control_number)}")
-        if claim.prior_authorization:
-            out.append(f"REF{e}G1{e}{x12_text(claim.prior_authorization)}")
-        if claim.referral_number:
-            out.append(f"REF{e}9F{e}{x12_text(claim.referral_number)}")
-        if claim.note:
-            text = x12_text(claim.note)
-            if text:
-                out.append(f"NTE{e}ADD{e}{text}")
+        if cd["payer_claim_control_number"]:
+            out.append(f"REF{e}F8{e}{text[cd['payer_claim_control_number']]}")
+        if cd["prior_authorization"]:
+            out.append(f"REF{e}G1{e}{text[cd['prior_authorization']]}")
+        if cd["referral_number"]:
+            out.append(f"REF{e}9F{e}{text[cd['referral_number']]}")
+        if cd["note"]:
+            note = text[cd["note"]]
+            if note:
+                out.append(f"NTE{e}ADD{e}{note}")
         if self.professional:
-            codes = [f"ABF{c}{d.code}" for d in claim.diagnoses]
-            if codes:
-                codes[0] = f"ABK{c}{claim.diagnoses[0].code}"
-            out.append(e.join(("HI", *codes)))
+            diagnoses = cd["diagnoses"]
+            if diagnoses:
+                # HI*ABK:first*ABF:second...
+                out.append(f"HI{e}ABK{c}" + f"{e}ABF{c}".join([d.code for d in diagnoses]))
+            else:
+                out.append("HI")
         else:
-            _write_institutional_codes(w, claim)
+            _write_institutional_codes(w, claim, dates)
         for nm101, attribute, _loop, prv in self.layout.providers:
-            provider: Provider | None = getattr(claim, attribute)
+            provider: Provider | None = cd[attribute]
             if provider is None:
                 continue
             if attribute == "service_facility":
                 if provider.address is None:
                     continue
-                self.provider(nm101, provider, "", True)
+                self.provider(nm101, provider, "", True, nm101)
                 continue
-            self.provider(nm101, provider, prv, False)
-        if claim.other_payers:
+            self.provider(nm101, provider, prv, False, nm101 + prv)
+        if cd["other_payers"]:
             self.other_payers(claim)
         self.lines(claim)
 
 
-def _write_institutional_codes(w: SegmentWriter, claim: Claim) -> None:
+def _write_institutional_codes(w: SegmentWriter, claim: Claim, dates: _Memo) -> None:
     by_kind: dict[DiagnosisKind, list[Diagnosis]] = {}
     for d in claim.diagnoses:
         by_kind.setdefault(d.kind, []).append(d)
@@ -430,7 +502,7 @@ def _write_institutional_codes(w: SegmentWriter, claim: Claim) -> None:
     for start in range(0, min(len(occurrences), 24), 12):
         w.add(
             "HI",
-            *[("BH", code, "D8", x12_date(day)) for code, day in occurrences[start : start + 12]],
+            *[("BH", code, "D8", dates[day]) for code, day in occurrences[start : start + 12]],
         )
     values = list(claim.value_codes)
     for start in range(0, min(len(values), 24), 12):
@@ -446,6 +518,143 @@ def _write_institutional_codes(w: SegmentWriter, claim: Claim) -> None:
         w.add("HI", *[("BG", code) for code in conditions[start : start + 12]])
 
 
+# ---------------------------------------------------------------- the HL hierarchy
+#
+# Billing provider (2000A) -> subscriber (2000B: payer, subscriber, member id, priority,
+# group, self or not) -> patient (2000C: name, birth date, sex, address, relationship; only
+# when the patient is not the subscriber). Claims whose records are equal share a loop, in
+# the order the loops are first met. Records are not hashed (a pydantic hash walks every
+# nested record in Python): claims are put in buckets by a few plain values of the loop's
+# key (member id and payer id; the birth date) and compared, by identity first, only with
+# the loops of their bucket.
+
+
+class _Patient:
+    __slots__ = ("address", "claims", "name", "relationship", "sex")
+
+    def __init__(self, claim: Claim) -> None:
+        patient = claim.patient
+        self.name = patient.name
+        self.sex = patient.sex
+        self.address = patient.address
+        self.relationship = claim.coverage.relationship
+        self.claims = [claim]
+
+
+class _Subscriber:
+    __slots__ = (
+        "by_birth",
+        "group_name",
+        "group_number",
+        "is_self",
+        "patients",
+        "payer",
+        "person",
+        "priority",
+        "self_claims",
+    )
+
+    def __init__(self, payer: Payer, coverage: dict[str, Any], is_self: bool) -> None:
+        self.payer = payer
+        self.person = coverage["subscriber"]
+        self.priority = coverage["priority"]
+        self.group_number = coverage["group_number"]
+        self.group_name = coverage["group_name"]
+        self.is_self = is_self
+        self.self_claims: list[Claim] = []  # when the patient is the subscriber
+        self.patients: list[_Patient] = []  # when not, by patient (in order)
+        self.by_birth: dict[date, list[_Patient]] = {}
+
+    def first_claim(self) -> Claim:
+        return self.self_claims[0] if self.is_self else self.patients[0].claims[0]
+
+
+class _Billing:
+    __slots__ = ("buckets", "provider", "subscribers")
+
+    def __init__(self, provider: Provider) -> None:
+        self.provider = provider
+        self.subscribers: list[_Subscriber] = []
+        self.buckets: dict[tuple[Hashable, ...], list[_Subscriber]] = {}
+
+
+def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
+    """The claims in their HL loops; ValueError for a claim of the other kind."""
+    kind = layout.kind
+    billings: dict[Provider, _Billing] = {}  # by value
+    billing_ids: dict[int, _Billing] = {}  # by identity, each record hashed once
+    last: Provider | None = None
+    node: _Billing | None = None
+    for claim in claims:
+        cd = claim.__dict__
+        if cd["kind"] is not kind:
+            raise ValueError(
+                f"claim {claim.patient_control_number} is {claim.kind.value}, not {kind.value}"
+            )
+        billing = cd["billing_provider"]
+        if billing is not last or node is None:
+            node = billing_ids.get(id(billing))
+            if node is None:
+                node = billings.get(billing)
+                if node is None:
+                    node = billings[billing] = _Billing(billing)
+                billing_ids[id(billing)] = node
+            last = billing
+        coverage = cd["coverage"].__dict__
+        payer = cd["payer"]
+        person = coverage["subscriber"]
+        relationship = coverage["relationship"]
+        is_self = relationship is _SELF
+        bucket_key = (coverage["member_id"], payer.id)
+        bucket = node.buckets.get(bucket_key)
+        sub: _Subscriber | None = None
+        if bucket is None:
+            bucket = node.buckets[bucket_key] = []
+        else:
+            for known in bucket:
+                if (
+                    known.is_self is is_self
+                    and (known.person is person or known.person == person)
+                    and (known.payer is payer or known.payer == payer)
+                    and known.priority == coverage["priority"]
+                    and known.group_number == coverage["group_number"]
+                    and known.group_name == coverage["group_name"]
+                ):
+                    sub = known
+                    break
+        if sub is None:
+            sub = _Subscriber(payer, coverage, is_self)
+            bucket.append(sub)
+            node.subscribers.append(sub)
+        if is_self:
+            sub.self_claims.append(claim)
+            continue
+        patient = cd["patient"].__dict__
+        name, birth_date, sex, address = (
+            patient["name"],
+            patient["birth_date"],
+            patient["sex"],
+            patient["address"],
+        )
+        same_birth = sub.by_birth.get(birth_date)
+        if same_birth is None:
+            same_birth = sub.by_birth[birth_date] = []
+        for group in same_birth:
+            if (
+                (group.name is name or group.name == name)
+                and group.sex == sex
+                and (group.address is address or group.address == address)
+                and group.relationship == relationship
+            ):
+                group.claims.append(claim)
+                break
+        else:
+            group = _Patient(claim)
+            same_birth.append(group)
+            sub.patients.append(group)
+    return billings.values()
+
+
 def _transaction_body(
     claims: list[Claim],
     layout: Layout,
@@ -453,6 +662,7 @@ def _transaction_body(
     receiver: Receiver,
     reference: str,
     created_at: datetime,
+    formats: _Formats,
     delimiters: Delimiters,
 ) -> TransactionBody:
     w = SegmentWriter(delimiters)
@@ -481,68 +691,29 @@ def _transaction_body(
     w.add(
         "NM1", "40", "2", x12_text(receiver.name), None, None, None, None, "46", receiver.identifier
     )
-    # HL hierarchy: billing provider -> subscriber (per payer, member, self or not) -> patient.
-    # Equal records share a loop; each record is hashed once (the first equal one met stands
-    # for the others, by identity), not once per claim.
-    firsts: dict[int, Any] = {}
-    by_value: dict[Any, Any] = {}
-
-    def same(record: Any) -> int:
-        first = firsts.get(id(record))
-        if first is None:
-            first = firsts[id(record)] = by_value.setdefault(record, record)
-        return id(first)
-
-    tree: dict[int, tuple[Provider, dict[Any, dict[Any, list[Claim]]]]] = {}
-    for claim in claims:
-        coverage = claim.coverage
-        is_self = coverage.relationship is Relationship.SELF
-        sub_key = (
-            same(claim.payer),
-            same(coverage.subscriber),
-            coverage.member_id,
-            coverage.priority,
-            coverage.group_number,
-            coverage.group_name,
-            is_self,
-        )
-        patient = claim.patient
-        pat_key = (
-            None
-            if is_self
-            else (
-                same(patient.name),
-                patient.birth_date,
-                patient.sex,
-                same(patient.address),
-                coverage.relationship,
-            )
-        )
-        billing = claim.billing_provider
-        tree.setdefault(same(billing), (billing, {}))[1].setdefault(sub_key, {}).setdefault(
-            pat_key, []
-        ).append(claim)
     hl = 0
-    body = _Body(w, layout)
+    body = _Body(w, layout, formats)
     out, e = w.segments, w.element
-    for billing, subscribers in tree.values():
+    for billing in _hierarchy(claims, layout):
         hl += 1
         billing_hl = hl
         out.append(f"HL{e}{billing_hl}{e}{e}20{e}1")
-        body.billing(billing)
-        for sub_key, patients in subscribers.items():
+        body.billing(billing.provider)
+        for sub in billing.subscribers:
             hl += 1
             subscriber_hl = hl
-            is_self = sub_key[-1]
+            is_self = sub.is_self
             out.append(f"HL{e}{subscriber_hl}{e}{billing_hl}{e}22{e}{'0' if is_self else '1'}")
-            first_claim = next(iter(patients.values()))[0]
-            body.subscriber(first_claim, is_self)
-            for pat_key, group in patients.items():
-                if pat_key is not None:
-                    hl += 1
-                    out.append(f"HL{e}{hl}{e}{subscriber_hl}{e}23{e}0")
-                    body.patient(group[0])
-                for claim in group:
+            body.subscriber(sub.first_claim(), is_self)
+            if is_self:
+                for claim in sub.self_claims:
+                    body.claim(claim)
+                continue
+            for patient in sub.patients:
+                hl += 1
+                out.append(f"HL{e}{hl}{e}{subscriber_hl}{e}23{e}0")
+                body.patient(patient.claims[0])
+                for claim in patient.claims:
                     body.claim(claim)
     return TransactionBody("837", w.segments, layout.version)
 
@@ -562,12 +733,7 @@ def write_837(
     claims_per_set: int = MAX_CLAIMS_PER_SET,
 ) -> str:
     """One interchange holding `claims` as 837 transaction sets of at most `claims_per_set` claims."""
-    kind_claims = list(claims)
-    for claim in kind_claims:
-        if claim.kind is not layout.kind:
-            raise ValueError(
-                f"claim {claim.patient_control_number} is {claim.kind.value}, not {layout.kind.value}"
-            )
+    kind_claims = list(claims)  # each claim's kind is checked while its set is built
     if not kind_claims:
         raise ValueError("an 837 needs at least one claim")
     header = InterchangeHeader(
@@ -583,6 +749,7 @@ def write_837(
     )
     bodies = []
     base = reference or str(interchange_control_number)
+    formats = _Formats(delimiters)
     with _collector_paused():
         for number, start in enumerate(range(0, len(kind_claims), claims_per_set), start=1):
             bodies.append(
@@ -593,6 +760,7 @@ def write_837(
                     receiver,
                     f"{base}-{number}" if len(kind_claims) > claims_per_set else base,
                     created_at,
+                    formats,
                     delimiters,
                 )
             )
