@@ -106,12 +106,38 @@ def post_835(
     Raises `X12Error` when the text cannot be read as X12 at all. A file with error findings
     is not posted; its summary carries the findings.
     """
-    from openrcm.x12.t835 import read_835  # the reader is heavy; load it on use
-
     digest = content_sha256(text)
     with uow:
         if uow.documents.seen(digest):
             return PostingSummary(document=digest, already_posted=True)
+    # The cyclic garbage collector stays paused while the file is read and posted (hundreds
+    # of thousands of small acyclic objects a collection pass would only walk) and resumes
+    # once `_post_file` has returned: its claims, entries and postings are freed by then, so
+    # the first collection afterwards has nothing big left to walk.
+    with _collector_paused():
+        return _post_file(
+            uow,
+            text,
+            digest,
+            name=name,
+            expected_amount=expected_amount,
+            tolerance=tolerance,
+            update_claim_status=update_claim_status,
+        )
+
+
+def _post_file(
+    uow: Any,
+    text: str,
+    digest: str,
+    *,
+    name: str | None,
+    expected_amount: ExpectedAmount | None,
+    tolerance: Decimal,
+    update_claim_status: bool,
+) -> PostingSummary:
+    from openrcm.x12.t835 import read_835  # the reader is heavy; load it on use
+
     remittances, read_findings = read_835(text)
     if any(f.severity is Severity.ERROR for f in read_findings):
         return PostingSummary(
@@ -171,8 +197,7 @@ def post_835(
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: posting a payment builds hundreds of thousands of
-    small acyclic objects, and collection passes over them would only slow it down."""
+    """Pause the cyclic garbage collector (unless it is paused already) for the block."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -193,7 +218,7 @@ def _post_check(
 ) -> Posting | None:
     """Post one payment in one transaction; None when it is already in the ledger."""
     check = check_key(remittance)
-    with uow, _collector_paused():
+    with uow:
         ledger = ledger_of(uow)
         if ledger.has_check(check):
             return None
