@@ -54,7 +54,7 @@ from openrcm.domain.remittance import (
     ServicePayment,
 )
 from openrcm.x12.envelope import (
-    SEGMENT,
+    BODY,
     START,
     EnvelopeReader,
     InterchangeHeader,
@@ -63,7 +63,7 @@ from openrcm.x12.envelope import (
     write_interchange,
 )
 from openrcm.x12.segments import SegmentWriter, x12_amount, x12_date, x12_decimal, x12_text
-from openrcm.x12.tokenizer import Segment, _Readable
+from openrcm.x12.tokenizer import _Readable
 
 IMPLEMENTATION = "005010X221A1"
 FUNCTIONAL_ID = "HP"
@@ -77,6 +77,10 @@ _METHODS = {m.value: m for m in PaymentMethod}
 
 _new = object.__new__
 _set = object.__setattr__
+# the slots every pydantic model has, set through their descriptors (faster than setattr)
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
@@ -95,12 +99,10 @@ def _trusted(cls: type[BaseModel], defaults: dict[str, Any], values: dict[str, A
     pydantic's second look at data this module has parsed and checked itself.
     """
     record = _new(cls)
-    data = defaults.copy()
-    data.update(values)
-    _set(record, "__dict__", data)
-    _set(record, "__pydantic_fields_set__", set(values))
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
+    _set(record, "__dict__", {**defaults, **values})
+    _set_fields(record, set(values))
+    _set_extra(record, None)
+    _set_private(record, None)
     return record
 
 
@@ -187,10 +189,10 @@ def _opt(elements: list[str], n: int) -> str | None:
 
 def _adjustments(elements: list[str], out: list[Adjustment]) -> None:
     """The up to six (reason, amount, quantity) triples of one CAS segment."""
-    group = _el(elements, 1)
+    n = len(elements)
+    group = elements[1].strip() if n > 1 else ""
     if group not in _GROUPS:
         raise _Bad(1, f"{group!r} is not a claim adjustment group code (CO, PR, OA, PI, CR)")
-    n = len(elements)
     for k in range(2, min(n, 20), 3):
         reason = elements[k].strip()
         amount = elements[k + 1].strip() if k + 1 < n else ""
@@ -248,12 +250,12 @@ def iter_835(
     """
     sink: list[Finding] = findings if findings is not None else []
     reader = EnvelopeReader(source)
-    events = reader.events()
+    events = reader.rows()
     seen = 0
 
-    def body() -> Iterator[Segment]:
+    def body() -> Iterator[tuple[list[str], int]]:
         for kind, value in events:
-            if kind is SEGMENT:
+            if kind is BODY:
                 yield value
             else:
                 return
@@ -311,26 +313,28 @@ class _Reader:
         self,
         code: str,
         message: str,
-        seg: Segment,
+        at: tuple[int, str],
         loop: str | None,
         element: int | None = None,
         severity: Severity = Severity.ERROR,
     ) -> None:
+        """A finding about the segment `at` ``(position in the input, segment id)``."""
         self.findings.append(
             Finding(
                 code=code,
                 severity=severity,
                 message=message,
                 segment=SegmentRef(
-                    segment_index=seg.index - self.first + 1,
-                    segment_id=seg.elements[0][:3],
+                    segment_index=at[0] - self.first + 1,
+                    segment_id=at[1][:3],
                     loop=loop,
                     element=element,
                 ),
             )
         )
 
-    def read(self, segments: Iterable[Segment]) -> Remittance | None:
+    def read(self, runs: Iterable[tuple[list[str], int]]) -> Remittance | None:
+        """The remittance of the set whose body segments come as runs ``(texts, first)``."""
         head: dict[str, Any] = {"control_number": self.ts.control_number}
         payer: dict[str, Any] | None = None
         payee: dict[str, Any] | None = None
@@ -339,102 +343,107 @@ class _Reader:
         plbs: list[ProviderLevelAdjustments] = []
         claim: _Claim | None = None
         loop = "HEADER"
-        bpr_seg: Segment | None = None
-        for seg in segments:
-            e = seg.elements
-            sid = e[0]
-            try:
-                if claim is not None:
-                    if sid in _CLAIM_SEGMENTS:
-                        claim.add(seg, e, sid)
+        bpr_at: tuple[int, str] | None = None
+        el = self.ts.delimiters.element
+        for rows, first in runs:
+            for pos, text in enumerate(rows, first):
+                e = text.split(el)
+                sid = e[0]
+                seg = (pos, sid)
+                try:
+                    if claim is not None:
+                        if sid in _CLAIM_SEGMENTS:
+                            claim.add(seg, e, sid)
+                            continue
+                        self.close(claim, claims)
+                        claim = None
+                    if sid == "CLP":
+                        claim = _Claim(self, seg, e)
+                        loop = "2100"
+                    elif sid == "LX":
+                        loop = "2000"
+                    elif sid in ("TS3", "TS2"):
                         continue
-                    self.close(claim, claims)
-                    claim = None
-                if sid == "CLP":
-                    claim = _Claim(self, seg, e)
-                    loop = "2100"
-                elif sid == "LX":
-                    loop = "2000"
-                elif sid in ("TS3", "TS2"):
-                    continue
-                elif sid == "PLB":
-                    plb = self.plb(seg, e)
-                    last = plbs[-1] if plbs else None
-                    if (
-                        last is not None
-                        and last.provider_id == plb.provider_id
-                        and last.fiscal_period_date == plb.fiscal_period_date
-                    ):  # a provider's seventh adjustment and on continue in a further PLB
-                        plb = last.model_copy(
-                            update={"adjustments": last.adjustments + plb.adjustments}
+                    elif sid == "PLB":
+                        plb = self.plb(e)
+                        last = plbs[-1] if plbs else None
+                        if (
+                            last is not None
+                            and last.provider_id == plb.provider_id
+                            and last.fiscal_period_date == plb.fiscal_period_date
+                        ):  # a provider's seventh adjustment and on continue in a further PLB
+                            plb = last.model_copy(
+                                update={"adjustments": last.adjustments + plb.adjustments}
+                            )
+                            plbs[-1] = plb
+                        else:
+                            plbs.append(plb)
+                        loop = "PLB"
+                    elif sid == "BPR":
+                        bpr_at = seg
+                        self.bpr(e, head)
+                    elif sid == "TRN":
+                        head["trace_number"] = _el(e, 2)
+                        head["payer_trace_id"] = _opt(e, 3)
+                    elif sid == "DTM" and _el(e, 1) == "405":
+                        head["production_date"] = _date(_el(e, 2), 2)
+                    elif sid == "N1":
+                        entity = _el(e, 1)
+                        party = {"name": _el(e, 2)}
+                        if _opt(e, 4):
+                            party["identifier"] = _el(e, 4)
+                            party["identifier_qualifier"] = _opt(e, 3)
+                        if entity == "PR":
+                            payer, loop = party, "1000A"
+                        elif entity == "PE":
+                            payee, loop = party, "1000B"
+                        else:
+                            party = None
+                    elif sid == "N3" and party is not None:
+                        party["address_line"] = _opt(e, 1)
+                    elif sid == "N4" and party is not None:
+                        party["city"] = _opt(e, 1)
+                        party["state"] = _opt(e, 2)
+                        party["zip_code"] = _opt(e, 3)
+                    elif (
+                        sid == "REF" and party is not None and party is payer and _el(e, 1) == "2U"
+                    ):
+                        if "identifier" not in party:
+                            party["identifier"] = _el(e, 2)
+                    elif (
+                        sid == "PER" and party is not None and party is payer and _el(e, 1) == "BL"
+                    ):
+                        party["contact_name"] = _opt(e, 2)
+                        for k in (3, 5, 7):
+                            if _el(e, k) == "TE":
+                                party["contact_phone"] = _opt(e, k + 1)
+                                break
+                    elif sid == "CUR" and _el(e, 2) not in ("", "USD"):
+                        self.finding(
+                            "X12-835-CURRENCY",
+                            f"amounts are in {_el(e, 2)}, not US dollars; they are read as they stand",
+                            seg,
+                            "HEADER",
+                            2,
+                            Severity.WARNING,
                         )
-                        plbs[-1] = plb
+                    elif sid in ("REF", "DTM", "PER", "CUR", "RDM"):
+                        continue
                     else:
-                        plbs.append(plb)
-                    loop = "PLB"
-                elif sid == "BPR":
-                    bpr_seg = seg
-                    self.bpr(e, head)
-                elif sid == "TRN":
-                    head["trace_number"] = _el(e, 2)
-                    head["payer_trace_id"] = _opt(e, 3)
-                elif sid == "DTM" and _el(e, 1) == "405":
-                    head["production_date"] = _date(_el(e, 2), 2)
-                elif sid == "N1":
-                    entity = _el(e, 1)
-                    party = {"name": _el(e, 2)}
-                    if _opt(e, 4):
-                        party["identifier"] = _el(e, 4)
-                        party["identifier_qualifier"] = _opt(e, 3)
-                    if entity == "PR":
-                        payer, loop = party, "1000A"
-                    elif entity == "PE":
-                        payee, loop = party, "1000B"
-                    else:
-                        party = None
-                elif sid == "N3" and party is not None:
-                    party["address_line"] = _opt(e, 1)
-                elif sid == "N4" and party is not None:
-                    party["city"] = _opt(e, 1)
-                    party["state"] = _opt(e, 2)
-                    party["zip_code"] = _opt(e, 3)
-                elif sid == "REF" and party is not None and party is payer and _el(e, 1) == "2U":
-                    if "identifier" not in party:
-                        party["identifier"] = _el(e, 2)
-                elif sid == "PER" and party is not None and party is payer and _el(e, 1) == "BL":
-                    party["contact_name"] = _opt(e, 2)
-                    for k in (3, 5, 7):
-                        if _el(e, k) == "TE":
-                            party["contact_phone"] = _opt(e, k + 1)
-                            break
-                elif sid == "CUR" and _el(e, 2) not in ("", "USD"):
-                    self.finding(
-                        "X12-835-CURRENCY",
-                        f"amounts are in {_el(e, 2)}, not US dollars; they are read as they stand",
-                        seg,
-                        "HEADER",
-                        2,
-                        Severity.WARNING,
-                    )
-                elif sid in ("REF", "DTM", "PER", "CUR", "RDM"):
-                    continue
-                else:
-                    self.finding(
-                        "X12-835-UNEXPECTED-SEGMENT",
-                        f"{sid[:3]} is not expected here in an 835 (loop {loop})",
-                        seg,
-                        loop,
-                        severity=Severity.WARNING,
-                    )
-            except _Bad as bad:
-                self.finding("X12-835-BAD-VALUE", bad.message, seg, loop, bad.element)
-            except ValidationError as error:  # a value our records refuse (e.g. a 1-digit DFI id)
-                first = error.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                self.finding("X12-835-BAD-VALUE", f"{sid}: {where} {first['msg']}", seg, loop)
+                        self.finding(
+                            "X12-835-UNEXPECTED-SEGMENT",
+                            f"{sid[:3]} is not expected here in an 835 (loop {loop})",
+                            seg,
+                            loop,
+                            severity=Severity.WARNING,
+                        )
+                except _Bad as bad:
+                    self.finding("X12-835-BAD-VALUE", bad.message, seg, loop, bad.element)
+                except ValidationError as error:  # a value our records refuse (a 1-digit DFI id)
+                    self.finding("X12-835-BAD-VALUE", f"{sid}: {_first_error(error)}", seg, loop)
         if claim is not None:
             self.close(claim, claims)
-        return self.remittance(head, payer, payee, claims, plbs, bpr_seg)
+        return self.remittance(head, payer, payee, claims, plbs, bpr_at)
 
     def bpr(self, e: list[str], head: dict[str, Any]) -> None:
         head["handling_code"] = _el(e, 1)
@@ -461,7 +470,7 @@ class _Reader:
             )
         head["payment_date"] = _date(_el(e, 16), 16)
 
-    def plb(self, seg: Segment, e: list[str]) -> ProviderLevelAdjustments:
+    def plb(self, e: list[str]) -> ProviderLevelAdjustments:
         adjustments = []
         n = len(e)
         for k in range(3, min(n, 15), 2):
@@ -490,9 +499,9 @@ class _Reader:
         payee: dict[str, Any] | None,
         claims: list[ClaimPayment],
         plbs: list[ProviderLevelAdjustments],
-        bpr_seg: Segment | None,
+        bpr_at: tuple[int, str] | None,
     ) -> Remittance | None:
-        header = self.ts.header
+        header = (self.ts.header.index, "ST")
         missing = [
             name
             for name, present in (
@@ -529,13 +538,13 @@ class _Reader:
             )
             return None
         remittance = remittance.model_copy(update={"claims": tuple(claims)})
-        if not remittance.is_balanced and bpr_seg is not None:
+        if not remittance.is_balanced and bpr_at is not None:
             self.finding(
                 "X12-835-UNBALANCED",
                 f"BPR02 {remittance.total_paid_amount} is not the claim payments "
                 f"{remittance.claims_paid_total} less the provider adjustments "
                 f"{remittance.provider_adjustment_total}",
-                bpr_seg,
+                bpr_at,
                 "HEADER",
                 2,
             )
@@ -552,7 +561,7 @@ class _Claim:
 
     __slots__ = ("adjustments", "bad", "clp", "line", "lines", "reader", "values")
 
-    def __init__(self, reader: _Reader, seg: Segment, e: list[str]) -> None:
+    def __init__(self, reader: _Reader, seg: tuple[int, str], e: list[str]) -> None:
         self.reader = reader
         self.clp = seg
         self.bad = False
@@ -586,11 +595,11 @@ class _Claim:
             self.values = {}
             self.fail(seg, "2100", bad)
 
-    def fail(self, seg: Segment, loop: str, bad: _Bad) -> None:
+    def fail(self, seg: tuple[int, str], loop: str, bad: _Bad) -> None:
         self.bad = True
         self.reader.finding("X12-835-BAD-VALUE", bad.message, seg, loop, bad.element)
 
-    def add(self, seg: Segment, e: list[str], sid: str) -> None:
+    def add(self, seg: tuple[int, str], e: list[str], sid: str) -> None:
         if self.bad:
             return
         line = self.line
@@ -703,18 +712,20 @@ class _Line:
     __slots__ = ("adjustments", "values")
 
     def __init__(self, component: str, e: list[str]) -> None:
-        composite = _el(e, 1).split(component)
+        n = len(e)
+        if n < 4:
+            raise _Bad(n, "SVC needs its procedure (SVC01), charge (SVC02) and payment (SVC03)")
+        composite = e[1].strip().split(component)
         if len(composite) < 2 or not composite[1].strip():
             raise _Bad(1, "SVC01 has no procedure code")
         values: dict[str, Any] = {
             "procedure_qualifier": composite[0].strip(),
             "procedure": composite[1].strip(),
-            "charge_amount": _money(_el(e, 2), 2),
-            "paid_amount": _money(_el(e, 3), 3),
+            "charge_amount": _money(e[2].strip(), 2),
+            "paid_amount": _money(e[3].strip(), 3),
         }
         if len(composite) > 2:
             values["modifiers"] = tuple(m.strip() for m in composite[2:6] if m.strip())
-        n = len(e)
         if n > 4:
             if e[4]:
                 values["revenue_code"] = _opt(e, 4)
@@ -728,12 +739,12 @@ class _Line:
         self.values = values
         self.adjustments: list[Adjustment] = []
 
-    def add(self, e: list[str], sid: str, reader: _Reader, seg: Segment) -> None:
+    def add(self, e: list[str], sid: str, reader: _Reader, seg: tuple[int, str]) -> None:
         values = self.values
         if sid == "CAS":
             _adjustments(e, self.adjustments)
         elif sid == "DTM":
-            qualifier = _el(e, 1)
+            qualifier = e[1].strip() if len(e) > 1 else ""
             if qualifier in ("472", "150"):
                 values["service_date"] = _date(_el(e, 2), 2)
             elif qualifier == "151":
