@@ -585,3 +585,41 @@ def test_a_later_payer_cannot_write_off_more_than_it_holds() -> None:
     ledger += p2.entries
     assert claim_balance(ledger, "C1020").balance == 0
     assert "REMIT-COB-ADJUSTMENT-CAPPED" in codes(p2)
+
+
+def test_each_line_leaves_the_payers_ar_in_one_leg_and_the_counter_legs_keep_the_detail() -> None:
+    c = claim("C1900", "150.00", "55.00", "40.00")
+    remittance = era(
+        clp(
+            "C1900",
+            "1",
+            "245.00",
+            "135.00",
+            svc("99214", "150.00", "80.00", cas("CO", "45", "50.00"), cas("PR", "2", "20.00")),
+            svc("82947", "55.00", "55.00", line=2),
+            svc("36415", "40.00", "0.00", cas("CO", "50", "40.00"), line=3),
+            icn="ICN1900",
+        )
+    )
+    posting = post_remittance(remittance, {"C1900": c}, [charge_entry(c)])
+    (e,) = posting.entries
+    ar = [
+        (leg.line, leg.amount, leg.reason) for leg in e.legs if leg.account == insurance_ar(PRIMARY)
+    ]
+    assert ar == [
+        (1, D("-150.00"), "adjudicated"),
+        (2, D("-55.00"), "paid"),
+        (3, D("-40.00"), "CO-50"),
+    ]
+    others = {(str(leg.account), leg.line, leg.reason): leg.amount for leg in e.legs}
+    assert others[("deposits", None, "paid")] == D("135.00")
+    assert others[("contractual_adjustment", 1, "CO-45")] == D("50.00")
+    assert others[("patient_ar:G1", 1, "PR-2")] == D("20.00")
+    assert others[("contractual_adjustment", 3, "CO-50")] == D("40.00")
+    ledger = [charge_entry(c), *posting.entries]
+    for line in (1, 2, 3):
+        assert balance(ledger, insurance_ar(PRIMARY), claim="C1900", line=line) == 0
+    assert posting.written_off("C1900") == D("90.00")
+    assert posting.patient_responsibility("C1900") == D("20.00")
+    assert claim_balance(ledger, "C1900").status is ClaimLedgerStatus.PATIENT_DUE
+    assert trial_balance(ledger).total == 0 and validate(ledger) == []

@@ -60,6 +60,9 @@ POSTED_STATUSES = frozenset(
 )
 """CLP02 codes the ledger posts; the rest (pended, predetermination, ...) go to exceptions."""
 
+ADJUDICATED = "adjudicated"
+"""Reason of the A/R leg that takes several of one line's amounts (paid, CO, PR) off the payer."""
+
 RECOVERY_CODES = frozenset({"WO", "72", "WU", "J1"})
 """PLB03-1 codes by which a payer takes back money: overpayment recovery, authorised return,
 unspecified recovery, non-reimbursable. FB (forward balance) and L6 (interest) post apart."""
@@ -390,7 +393,14 @@ class _Poster:
         rank: int,
         numbers: Sequence[int | None],
     ) -> JournalEntry:
-        """The entry for one CLP: cash in, A/R down by paid and adjustments, PR moved on."""
+        """The entry for one CLP: cash in, A/R down by paid and adjustments, PR moved on.
+
+        What leaves the payer's A/R is one leg per line (and one at claim level), after the
+        legs it went to: the line's balance is what it was with a leg per amount, and the
+        counter legs (deposits, adjustments by CARC, patient responsibility) keep the detail.
+        A line's A/R leg keeps its reason ("paid", "CO-45") when one amount made it, else
+        it is "adjudicated".
+        """
         pcn = claim.patient_control_number
         ar = insurance_ar(payer.id)
         following = next_payer(claim, rank)
@@ -406,10 +416,14 @@ class _Poster:
         if interest:
             legs.append(Leg(INTEREST_INCOME, -interest, None, "interest"))
         moved = [ZERO]  # this entry's net on `ar`, for the later-payer cap
+        # what comes off `ar`, per line: (amount, reason); one leg per line at the end
+        off: dict[int | None, tuple[Decimal, str]] = {}
 
         def off_ar(amount: Decimal, line: int | None, reason: str) -> None:
-            legs.append(Leg(ar, -amount, line, reason))
             moved[0] -= amount
+            if amount:
+                held = off.get(line)
+                off[line] = (amount, reason) if held is None else (held[0] + amount, ADJUDICATED)
 
         def adjust(adjustments: tuple[Adjustment, ...], line: int | None) -> None:
             for a in sorted(adjustments, key=lambda a: a.group != PATIENT_GROUP):
@@ -447,6 +461,7 @@ class _Poster:
             adjust(svc.adjustments, number)
         off_ar(payment.paid_amount - interest - paid_on_lines, None, "paid")
         adjust(payment.adjustments, None)
+        legs.extend(Leg(ar, -amount, line, reason) for line, (amount, reason) in off.items())
         return entry(
             id=entry_id,
             entry_date=self.remittance.payment_date,
