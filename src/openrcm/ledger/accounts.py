@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import unquote
 
 
@@ -151,11 +152,13 @@ def decode_party(text: str) -> str:
     return unquote(text, errors="strict") if "%" in text else text
 
 
+@lru_cache(maxsize=4096)  # accounts are immutable; posting asks for the same ones per claim
 def insurance_ar(payer_id: str) -> Account:
     """Insurance A/R: what payer `payer_id` still owes on claims billed or pending with it."""
     return Account(AccountKind.INSURANCE_AR, payer_id)
 
 
+@lru_cache(maxsize=4096)
 def patient_ar(guarantor_id: str) -> Account:
     """Patient A/R: what the guarantor owes after the last responsible payer adjudicated."""
     return Account(AccountKind.PATIENT_AR, guarantor_id)

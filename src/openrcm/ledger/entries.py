@@ -18,6 +18,8 @@ from enum import StrEnum
 from openrcm.domain.money import ZERO
 from openrcm.ledger.accounts import Account, AccountKind
 
+_CENT = Decimal("0.01")
+
 
 class UnbalancedEntry(ValueError):
     """An entry whose legs do not sum to zero was about to be built."""
@@ -63,10 +65,11 @@ class Leg:
     reference: str | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.amount, Decimal) or isinstance(self.amount, bool):
-            raise TypeError(f"a ledger amount must be a Decimal, not {type(self.amount).__name__}")
-        if not self.amount.is_finite() or self.amount != self.amount.quantize(Decimal("0.01")):
-            raise ValueError(f"a ledger amount is whole cents; {self.amount} is not")
+        amount = self.amount
+        if not isinstance(amount, Decimal):
+            raise TypeError(f"a ledger amount must be a Decimal, not {type(amount).__name__}")
+        if not amount.is_finite() or amount != amount.quantize(_CENT):
+            raise ValueError(f"a ledger amount is whole cents; {amount} is not")
 
     def negated(self) -> Leg:
         return Leg(self.account, -self.amount, self.line, self.reason, self.reference)

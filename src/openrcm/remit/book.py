@@ -16,6 +16,9 @@ from openrcm.domain.money import ZERO
 from openrcm.ledger.accounts import Account, AccountKind
 from openrcm.ledger.entries import JournalEntry, SourceKind
 
+_INSURANCE_AR = AccountKind.INSURANCE_AR
+_REFUNDS_PAYABLE = AccountKind.REFUNDS_PAYABLE
+
 
 class Book:
     """Earlier and new entries, indexed for posting."""
@@ -38,17 +41,21 @@ class Book:
             self.checks.add(e.check)
         if e.reverses:
             self.reversed.add(e.reverses)
-        if e.claim is not None:
-            self._by_claim[e.claim].append(e)
+        claim = e.claim
+        if claim is not None:
+            self._by_claim[claim].append(e)
             if e.payer_claim_number:
-                self._claim_by_payer_number.setdefault(e.payer_claim_number, e.claim)
+                self._claim_by_payer_number.setdefault(e.payer_claim_number, claim)
+        ar, ar_total = self._ar, self._ar_total
         for leg in e.legs:
-            kind = leg.account.kind
-            if e.claim is not None and kind is AccountKind.INSURANCE_AR:
-                self._ar[(e.claim, leg.account, leg.line)] += leg.amount
-                self._ar_total[(e.claim, leg.account)] += leg.amount
-            elif kind is AccountKind.REFUNDS_PAYABLE and leg.reference:
-                self._refunds[(leg.account.party, leg.reference)] += leg.amount
+            account = leg.account
+            kind = account.kind
+            if kind is _INSURANCE_AR:
+                if claim is not None:
+                    ar[(claim, account, leg.line)] += leg.amount
+                    ar_total[(claim, account)] += leg.amount
+            elif kind is _REFUNDS_PAYABLE and leg.reference:
+                self._refunds[(account.party, leg.reference)] += leg.amount
 
     def entries_for(self, claim: str) -> list[JournalEntry]:
         return self._by_claim.get(claim, [])
