@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from openrcm.cli.output import fail, input_errors, print_json
+from openrcm.cli.output import input_errors, print_json, x12_input
 
 app = typer.Typer(help="Claims on file: import 837s, list.", no_args_is_help=True)
 
@@ -25,14 +25,10 @@ def import_(
     """
     from openrcm.cli.database import unit_of_work
     from openrcm.service.claims import import_837
-    from openrcm.x12.errors import X12Error
 
-    with input_errors():
+    with x12_input(file):
         text = file.read_text(encoding="latin-1")
-        try:
-            summary = import_837(unit_of_work(), text, name=file.name)
-        except X12Error as error:
-            fail(f"{file}: {error}")
+        summary = import_837(unit_of_work(), text, name=file.name)
     if as_json:
         print_json(summary.as_json())
     else:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from openrcm.cli.output import fail, input_errors, print_json
+from openrcm.cli.output import fail, input_errors, print_json, x12_input
 
 app = typer.Typer(
     help="Denials: CARC/RARC explanations, work queues, appeals.", no_args_is_help=True
@@ -477,15 +477,10 @@ def status(
     from openrcm.service.claim_status import apply_status, load_status_codes
 
     day = _day(as_of)
-    from openrcm.x12.errors import X12Error
-
-    with input_errors():
+    with x12_input(file):
         text = file.read_text(encoding="latin-1")
         codes = load_status_codes(find_data_dir() / "x12codes")
-        try:
-            run = apply_status(unit_of_work(), text, codes, today=day, name=file.name)
-        except X12Error as error:
-            fail(f"{file}: {error}")
+        run = apply_status(unit_of_work(), text, codes, today=day, name=file.name)
     document = {
         "kind": run.kind,
         "already_applied": run.already_applied,

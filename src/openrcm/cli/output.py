@@ -53,6 +53,19 @@ def input_errors() -> Iterator[None]:
         fail(str(exc) or exc.__class__.__name__)
 
 
+@contextmanager
+def x12_input(file: Path) -> Iterator[None]:
+    """`input_errors` for a command that reads the X12 file `file`: input that is not X12 at
+    all (`X12Error`) exits 2 with the file's name and where reading stopped."""
+    from openrcm.x12.errors import X12Error
+
+    with input_errors():
+        try:
+            yield
+        except X12Error as error:
+            fail(f"{file}: {error}")
+
+
 def to_jsonable(value: Any) -> Any:
     """Plain JSON values: dates ISO, enums by value, records by field.
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from openrcm.cli.database import unit_of_work
-from openrcm.cli.output import fail, input_errors, print_json
+from openrcm.cli.output import fail, input_errors, print_json, x12_input
 
 app = typer.Typer(
     help="Remittance (835): post payments and adjustments to the ledger.", no_args_is_help=True
@@ -32,14 +32,10 @@ def post(
 ) -> None:
     """Post every payment in an 835 file. Posting the same file twice changes nothing."""
     from openrcm.service.remit import post_835
-    from openrcm.x12.errors import X12Error
 
-    with input_errors():
+    with x12_input(file):
         text = file.read_text(encoding="latin-1")
-        try:
-            summary = post_835(unit_of_work(), text, name=file.name)
-        except X12Error as error:
-            fail(f"{file}: {error}")
+        summary = post_835(unit_of_work(), text, name=file.name)
     if as_json:
         print_json(summary.as_json())
     else:

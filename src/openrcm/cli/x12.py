@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from openrcm.cli.output import EXIT_FINDINGS, input_errors, print_json
+from openrcm.cli.output import EXIT_FINDINGS, print_json, x12_input
 
 app = typer.Typer(help="X12 5010: read and validate 837P/837I, 835, 270/271, 276/277, 277CA, 999.")
 
@@ -108,14 +108,9 @@ def read(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Read FILE and print its transaction sets (claims, remittances, acknowledgements...)."""
-    from openrcm.x12.errors import X12Error
-
-    with input_errors():
-        try:
-            text = file.read_text(encoding="utf-8", errors="replace")
-            transactions, findings = read_document(text)
-        except X12Error as exc:
-            raise ValueError(f"{file}: {exc}") from None
+    with x12_input(file):
+        text = file.read_text(encoding="utf-8", errors="replace")
+        transactions, findings = read_document(text)
     if as_json:
         from openrcm.x12.validate import finding_json
 
@@ -155,15 +150,10 @@ def validate_command(
 ) -> None:
     """Check FILE against the implementation guides; exit 1 when there are errors."""
     from openrcm.domain.finding import has_errors
-    from openrcm.x12.errors import X12Error
     from openrcm.x12.validate import finding_json, validate
 
-    with input_errors():
-        try:
-            with file.open(encoding="utf-8", errors="replace") as handle:
-                findings = validate(handle)
-        except X12Error as exc:
-            raise ValueError(f"{file}: {exc}") from None
+    with x12_input(file), file.open(encoding="utf-8", errors="replace") as handle:
+        findings = validate(handle)
     if as_json:
         print_json([finding_json(f) for f in findings])
     else:
