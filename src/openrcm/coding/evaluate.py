@@ -121,10 +121,16 @@ def evaluate_split(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Score the engine (its policy, and that policy with each guideline switched the other
-    way), the title baseline and procedures on a split. Notes are ranked once."""
+    way), the title baseline and procedures on a split. Notes are ranked once.
+
+    `by_policy` scores the same rankings under both named policies (US outpatient rules
+    and CodiEsp's own convention), whichever the engine's is; `ranking` scores the full
+    candidate ranking before any threshold or guideline (MAP as CodiEsp participants
+    submitted it, and candidate recall)."""
     from dataclasses import fields, replace
 
     from openrcm.coding.corpus import load_split
+    from openrcm.coding.guidelines import Policy
 
     notes = load_split(corpus, split)[:limit]
     baseline = TitleBaseline(engine.icd)
@@ -135,12 +141,16 @@ def evaluate_split(
         )
         for f in fields(policy)
     }
-    predicted: dict[str, dict[str, list[str]]] = {name: {} for name in ("engine", *variants)}
+    named = {"us": Policy(), "codiesp": Policy.codiesp()}
+    runs = {"engine": policy, **variants, **{f"policy:{k}": v for k, v in named.items()}}
+    predicted: dict[str, dict[str, list[str]]] = {name: {} for name in runs}
     procedures: dict[str, list[str]] = {}
     titles: dict[str, list[str]] = {}
+    ranked_all: dict[str, list[str]] = {}
     for done, note in enumerate(notes, 1):
         ranking = engine.rank(note.text)
-        for name, chosen in (("engine", policy), *variants.items()):
+        ranked_all[note.doc_id] = [s.code for s in ranking.diagnoses]
+        for name, chosen in runs.items():
             result = engine.decide(ranking, policy=chosen)
             ranked = sorted(result.suggestions, key=lambda s: -s.score)
             predicted[name][note.doc_id] = [s.code.lower() for s in ranked]
@@ -150,6 +160,7 @@ def evaluate_split(
         if progress:
             progress("scoring notes", done, len(notes))
     diagnoses = {n.doc_id: n.diagnoses for n in notes}
+    full = score(ranked_all, diagnoses)
     return {
         "split": split,
         "documents": len(notes),
@@ -157,6 +168,9 @@ def evaluate_split(
         "baseline": score(titles, diagnoses).as_dict(),
         "procedures": score(procedures, {n.doc_id: n.procedures for n in notes}).as_dict(),
         "policies": {name: score(predicted[name], diagnoses).as_dict() for name in variants},
+        "policy": next((k for k, v in named.items() if v == policy), "custom"),
+        "by_policy": {k: score(predicted[f"policy:{k}"], diagnoses).as_dict() for k in named},
+        "ranking": {"map": round(full.map, 4), "candidate_recall": round(full.recall, 4)},
         "train": {
             "notes": engine.models.notes,
             "diagnoses": engine.models.diagnoses.stats,

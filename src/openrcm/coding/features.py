@@ -47,6 +47,10 @@ FEATURES = (
     "note_candidates",
     "doc_score",
     "doc_rank",
+    "local_best",
+    "local_noisy_or",
+    "local_mean_top3",
+    "local_phrases",
 )
 
 
@@ -201,6 +205,21 @@ def feature_rows(
                 n_candidates,
                 doc[code],
                 math.log1p(doc_order[code]),
+                *_local(hits),
             ]
         )
     return codes, rows
+
+
+def _local(hits: Sequence[PhraseHit]) -> tuple[float, float, float, float]:
+    """Best, noisy-or and mean of the top three local precisions, and how many phrases
+    were seen next to the code's evidence in training."""
+    near = {h.phrase: h.local for h in hits if h.local > 0.0}
+    if not near:
+        return 0.0, 0.0, 0.0, 0.0
+    ordered = sorted(near.values(), reverse=True)
+    miss = 1.0
+    for p in ordered:
+        miss *= 1.0 - min(p, 0.99)
+    top = ordered[:3]
+    return ordered[0], 1.0 - miss, sum(top) / len(top), math.log1p(len(ordered))

@@ -7,6 +7,13 @@ phrase that appears in 9 notes, 8 of them coded I10, is strong evidence for I10;
 
 `PairCounts` counts a corpus once and then builds the lexicon of any subset of its notes
 (all of them, or all but one cross-validation fold) without counting again.
+
+Note-level counts are diluted: a note coded I10 and R50.9 pairs "fever" with I10 too. When
+the training notes say roughly where each code's evidence is (CodiEsp's X file, mapped to
+the English text by `corpus.evidence_positions`), the lexicon also counts the *local*
+pairs: the phrase occurs in a sentence within `WINDOW` of one of the code's mentions. A
+hit's `local` precision is the share of notes with the phrase where the phrase sits next to
+the code's evidence, a much sharper signal than co-occurrence anywhere in the note.
 """
 
 from __future__ import annotations
@@ -18,6 +25,10 @@ from dataclasses import dataclass
 from openrcm.coding.text import Token
 
 MAX_N = 3
+WINDOW = 0.08  # share of the note either side of an estimated evidence offset
+MIN_WINDOW = 120  # characters, for short notes
+LOCAL_SUPPORT = 1  # a pair seen next to the code's evidence in this many notes ...
+LOCAL_PRECISION = 0.3  # ... with this local precision joins the lexicon whatever its support
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +40,7 @@ class PhraseHit:
     phrase: str
     start: int
     end: int
+    local: float = 0.0  # smoothed share of notes with the phrase where it is near the code
 
 
 def phrases(sentence: Sequence[Token]) -> Iterable[tuple[str, int, int]]:
@@ -45,6 +57,27 @@ def note_phrases(sentences: Sequence[Sequence[Token]]) -> set[str]:
     return {p for s in sentences for p, _, _ in phrases(s)}
 
 
+def local_phrases(
+    sentences: Sequence[Sequence[Token]],
+    bounds: Sequence[tuple[int, int]],
+    evidence: Mapping[str, Sequence[int]],
+    length: int,
+) -> dict[str, set[str]]:
+    """Code -> phrases of the sentences within `WINDOW` of one of its evidence offsets."""
+    reach = max(MIN_WINDOW, WINDOW * length)
+    sentence_phrases: list[set[str]] | None = None
+    out: dict[str, set[str]] = {}
+    for code, offsets in evidence.items():
+        if sentence_phrases is None:
+            sentence_phrases = [{p for p, _, _ in phrases(s)} for s in sentences]
+        near: set[str] = set()
+        for (start, end), seen in zip(bounds, sentence_phrases, strict=True):
+            if any(start - reach <= at <= end + reach for at in offsets):
+                near |= seen
+        out[code] = near
+    return out
+
+
 class Lexicon:
     """Phrase -> code -> notes with both, and how many notes hold each phrase and code."""
 
@@ -55,8 +88,10 @@ class Lexicon:
         code_notes: Mapping[str, int],
         notes: int,
         smoothing: float = 1.0,
+        local: Mapping[str, Mapping[str, int]] | None = None,
     ) -> None:
         self.pairs = pairs
+        self.local = local or {}
         self.phrase_notes = phrase_notes
         self.code_notes = code_notes
         self.notes = notes
@@ -103,9 +138,19 @@ class Lexicon:
                     continue
                 total = self.phrase_notes[phrase] + self.smoothing
                 ranks = self._ranks[phrase]
+                near = self.local.get(phrase, {})
                 for code, n in codes.items():
                     found[code].append(
-                        PhraseHit(code, n / total, n, ranks[code], phrase, start, end)
+                        PhraseHit(
+                            code,
+                            n / total,
+                            n,
+                            ranks[code],
+                            phrase,
+                            start,
+                            end,
+                            near.get(code, 0) / total,
+                        )
                     )
         return found
 
@@ -114,8 +159,12 @@ class PairCounts:
     """Phrase-code co-occurrence counts over a corpus, kept by note for cheap subsets."""
 
     def __init__(
-        self, note_phrases: Sequence[set[str]], note_codes: Sequence[frozenset[str]]
+        self,
+        note_phrases: Sequence[set[str]],
+        note_codes: Sequence[frozenset[str]],
+        local: Sequence[Mapping[str, set[str]]] | None = None,
     ) -> None:
+        """`local[i]`: code -> phrases near that code's evidence in note i (optional)."""
         self.note_phrases = note_phrases
         self.note_codes = note_codes
         together: Counter[tuple[str, str]] = Counter()
@@ -131,6 +180,11 @@ class PairCounts:
                     owners = self._notes_of.get((p, c))
                     if owners is not None:
                         owners.append(i)
+        self._local_of: dict[tuple[str, str], list[int]] = {}
+        for i, near in enumerate(local or ()):
+            for c, seen in near.items():
+                for p in seen:
+                    self._local_of.setdefault((p, c), []).append(i)
 
     def lexicon(
         self,
@@ -139,11 +193,16 @@ class PairCounts:
         min_support: int = 2,
         min_precision: float = 0.12,
         smoothing: float = 1.0,
+        local_support: int = LOCAL_SUPPORT,
+        local_precision: float = LOCAL_PRECISION,
     ) -> Lexicon:
         """The lexicon of every note but `exclude`.
 
         Pairs seen in fewer than `min_support` notes, or whose smoothed precision is below
-        `min_precision`, are dropped: they are noise, and they are most of the pairs.
+        `min_precision`, are dropped: they are noise, and they are most of the pairs. A pair
+        seen next to the code's evidence in at least `local_support` notes, with a local
+        precision of at least `local_precision`, is kept too (a rare phrase beside a rare
+        code's evidence: the long tail of codes seen once or twice).
         """
         left_out = frozenset(exclude)
         phrase_notes: Counter[str] = Counter()
@@ -159,5 +218,20 @@ class PairCounts:
             n = len(owners) - (sum(1 for i in owners if i in left_out) if left_out else 0)
             if n >= min_support and n / (phrase_notes[phrase] + smoothing) >= min_precision:
                 pairs[phrase][code] = n
+        local: dict[str, dict[str, int]] = defaultdict(dict)
+        for (phrase, code), owners in self._local_of.items():
+            n = len(owners) - (sum(1 for i in owners if i in left_out) if left_out else 0)
+            if not n:
+                continue
+            if code in pairs.get(phrase, ()):
+                local[phrase][code] = n
+            elif n >= local_support and n / (phrase_notes[phrase] + smoothing) >= local_precision:
+                local[phrase][code] = n
+                everywhere = self._notes_of.get((phrase, code))
+                pairs[phrase][code] = (
+                    n
+                    if everywhere is None
+                    else len(everywhere) - sum(1 for i in everywhere if i in left_out)
+                )
         kept = {p: phrase_notes[p] for p in pairs}
-        return Lexicon(dict(pairs), kept, dict(code_notes), kept_notes, smoothing)
+        return Lexicon(dict(pairs), kept, dict(code_notes), kept_notes, smoothing, dict(local))

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from openrcm.coding.features import FEATURES, Candidate, Note, candidates, feature_rows
 from openrcm.coding.knowledge import Knowledge
-from openrcm.coding.lexicon import Lexicon, PairCounts, note_phrases
+from openrcm.coding.lexicon import Lexicon, PairCounts, local_phrases, note_phrases
 from openrcm.coding.similar import NoteSimilarity, note_terms
 from openrcm.coding.trees import TreeEnsemble
 
@@ -136,8 +136,13 @@ def out_of_fold(
     *,
     folds: int = 5,
     progress: Progress | None = None,
+    evidence: Sequence[Mapping[str, Sequence[int]]] | None = None,
 ) -> tuple[OutOfFold, PairCounts]:
-    counts = PairCounts([note_phrases(p.sentences) for p in prepared], list(gold))
+    counts = PairCounts(
+        [note_phrases(p.sentences) for p in prepared],
+        list(gold),
+        local_evidence(prepared, gold, evidence),
+    )
     terms = [note_terms(p.sentences) for p in prepared]
     data = OutOfFold(gold=list(gold))
     for fold in range(folds):
@@ -157,6 +162,22 @@ def out_of_fold(
             if progress:
                 progress("candidates", len(set(data.notes)), len(prepared))
     return data, counts
+
+
+def local_evidence(
+    prepared: Sequence[Note],
+    gold: Sequence[frozenset[str]],
+    evidence: Sequence[Mapping[str, Sequence[int]]] | None,
+) -> list[dict[str, set[str]]] | None:
+    """Per note: code -> phrases near its evidence, for the gold codes with known offsets."""
+    if evidence is None:
+        return None
+    return [
+        local_phrases(
+            p.sentences, p.bounds, {c: at for c, at in ev.items() if c in g and at}, len(p.text)
+        )
+        for p, g, ev in zip(prepared, gold, evidence, strict=True)
+    ]
 
 
 def classifier(seed: int = 13, iterations: int = 150, rows: int = 100_000) -> Any:
@@ -205,10 +226,14 @@ def train_code_model(
     folds: int = 5,
     seed: int = 13,
     progress: Progress | None = None,
+    evidence: Sequence[Mapping[str, Sequence[int]]] | None = None,
 ) -> CodeModel:
-    """Learn one code system from prepared notes and their gold codes (see module docstring)."""
+    """Learn one code system from prepared notes and their gold codes (see module docstring).
+    `evidence`: per note, code -> estimated offsets of its mentions (local lexicon counts)."""
     started = time.perf_counter()
-    data, counts = out_of_fold(prepared, gold, knowledge, folds=folds, progress=progress)
+    data, counts = out_of_fold(
+        prepared, gold, knowledge, folds=folds, progress=progress, evidence=evidence
+    )
     tuning = frozenset(i for i in range(len(prepared)) if i % folds == 0)
     threshold, stats = tune(data, tuning, seed)
     if progress:

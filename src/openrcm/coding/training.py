@@ -27,8 +27,9 @@ from openrcm.coding.model import CodeModel, Progress, train_code_model
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 _SOURCES = (
+    "corpus.py",
     "text.py",
     "knowledge.py",
     "lexicon.py",
@@ -66,6 +67,7 @@ def training_key(notes: Sequence[CodedNote]) -> str:
         digest.update(note.text.encode())
         digest.update("|".join(sorted(note.diagnoses)).encode())
         digest.update("|".join(sorted(note.procedures)).encode())
+        digest.update(repr(sorted(note.evidence.items())).encode())
     return digest.hexdigest()[:20]
 
 
@@ -89,6 +91,7 @@ def train_models(
         [n.diagnoses for n in notes],
         knowledge,
         progress=stage("diagnoses"),
+        evidence=[n.evidence for n in notes],
     )
     procedures = train_code_model(
         "icd10pcs",
@@ -96,6 +99,7 @@ def train_models(
         [n.procedures for n in notes],
         None,
         progress=stage("procedures"),
+        evidence=[n.evidence for n in notes],
     )
     return TrainedModels(diagnoses, procedures, training_key(notes), len(notes))
 

@@ -1,0 +1,118 @@
+"""Evidence offsets from the CodiEsp X file and the local lexicon counts they feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from openrcm.coding.corpus import evidence_positions, load_split, read_evidence
+from openrcm.coding.features import prepare
+from openrcm.coding.lexicon import PairCounts, local_phrases, note_phrases
+
+# two long sentences apart, so the window around one mention does not reach the other
+FILLER = " ".join(["The ward was quiet and the staff were kind all week long."] * 6)
+
+
+def _note(first: str, second: str) -> str:
+    return f"{first}\n{FILLER}\n{FILLER}\n{second}\n"
+
+
+def test_x_offsets_map_to_the_same_share_of_the_english_text(tmp_path: Path) -> None:
+    x = tmp_path / "trainX.tsv"
+    x.write_text(
+        "doc-1\tDIAGNOSTICO\tr50.9\tfiebre\t0 6\n"
+        "doc-1\tDIAGNOSTICO\ti10\thipertensión arterial\t1100 1112;1120 1128\n"
+        "doc-1\tPROCEDIMIENTO\tbw03zzz\tRx tórax\t550 558\n"
+    )
+    found = read_evidence(x)
+    assert found["doc-1"] == {"r50.9": [0], "i10": [1100], "bw03zzz": [550]}
+    text = "x" * 1000  # the Spanish text is taken as 1.1 times as long: 1100 characters
+    positions = evidence_positions(text, found["doc-1"])
+    assert positions["r50.9"] == (0,)
+    # the last mention starts at 1100, so the Spanish text is taken as 1101 characters long
+    assert positions["bw03zzz"] == (round(550 / 1101 * 1000),)
+    assert positions["i10"] == (999,)
+    assert evidence_positions(text, {}) == {}
+
+
+def test_a_bad_offset_is_refused_with_its_line(tmp_path: Path) -> None:
+    x = tmp_path / "devX.tsv"
+    x.write_text("doc-1\tDIAGNOSTICO\tr52\tdolor\tabc\n")
+    with pytest.raises(ValueError, match="devX.tsv:1"):
+        read_evidence(x)
+
+
+def test_load_split_attaches_evidence_offsets(tmp_path: Path) -> None:
+    folder = tmp_path / "train"
+    (folder / "text_files_en").mkdir(parents=True)
+    (folder / "text_files_en" / "doc-1.txt").write_text("Fever.\nHypertension.\n")
+    (folder / "trainD.tsv").write_text("doc-1\tr50.9\ndoc-1\ti10\n")
+    (folder / "trainX.tsv").write_text(
+        "doc-1\tDIAGNOSTICO\tr50.9\tfiebre\t0 6\ndoc-1\tDIAGNOSTICO\ti10\thta\t9 12\n"
+    )
+    (note,) = load_split(tmp_path, "train")
+    assert note.diagnoses == {"r50.9", "i10"}
+    assert note.evidence["r50.9"] == (0,)
+    assert 0 < note.evidence["i10"][0] < len(note.text)
+
+
+def test_local_phrases_are_those_near_the_code_evidence() -> None:
+    text = _note("High fever on admission.", "Known essential hypertension.")
+    note = prepare(text)
+    near = local_phrases(
+        note.sentences,
+        note.bounds,
+        {"r50.9": (0,), "i10": (text.index("Known"),)},
+        len(text),
+    )
+    assert "fever" in near["r50.9"] and "hypertens" not in near["r50.9"]
+    assert "hypertens" in near["i10"] and "fever" not in near["i10"]
+
+
+def test_local_precision_separates_a_code_from_a_phrase_that_only_shares_its_notes() -> None:
+    notes = [
+        _note("High fever on admission.", "Known essential hypertension."),
+        _note("Fever of 39 degrees.", "Hypertension treated with enalapril."),
+        _note("No fever today.", "A cough."),
+    ]
+    gold = [frozenset({"r50.9", "i10"}), frozenset({"r50.9", "i10"}), frozenset({"r05.9"})]
+    evidence = [
+        {"r50.9": (0,), "i10": (n.index("Known") if "Known" in n else n.index("Hyper"),)}
+        for n in notes[:2]
+    ] + [{"r05.9": (notes[2].index("A cough"),)}]
+    prepared = [prepare(n) for n in notes]
+    local = [
+        local_phrases(p.sentences, p.bounds, ev, len(p.text))
+        for p, ev in zip(prepared, evidence, strict=True)
+    ]
+    counts = PairCounts([note_phrases(p.sentences) for p in prepared], gold, local)
+    lexicon = counts.lexicon()
+    hits = lexicon.hits(prepare("Fever and hypertension.").sentences)
+    fever_i10 = next(h for h in hits["i10"] if h.phrase == "fever")
+    fever_r50 = next(h for h in hits["r50.9"] if h.phrase == "fever")
+    # "fever" is in both notes coded I10, but never next to the I10 evidence
+    assert fever_i10.precision == fever_r50.precision == pytest.approx(2 / 4)
+    assert fever_r50.local == pytest.approx(2 / 4)
+    assert fever_i10.local == 0.0
+
+
+def test_a_rare_phrase_beside_a_code_seen_once_joins_the_lexicon() -> None:
+    notes = [
+        _note("A retroperitoneal liposarcoma was resected.", "Discharged home."),
+        _note("A cough.", "Discharged home."),
+    ]
+    gold = [frozenset({"c48.0"}), frozenset({"r05.9"})]
+    evidence = [{"c48.0": (0,)}, {"r05.9": (0,)}]
+    prepared = [prepare(n) for n in notes]
+    local = [
+        local_phrases(p.sentences, p.bounds, ev, len(p.text))
+        for p, ev in zip(prepared, evidence, strict=True)
+    ]
+    plain = PairCounts([note_phrases(p.sentences) for p in prepared], gold).lexicon()
+    assert "c48.0" not in plain.hits(prepare("Liposarcoma.").sentences)
+    lexicon = PairCounts([note_phrases(p.sentences) for p in prepared], gold, local).lexicon()
+    (hit, *_) = lexicon.hits(prepare("Liposarcoma.").sentences)["c48.0"]
+    assert hit.local == pytest.approx(1 / 2)
+    # a phrase of the same note far from the evidence does not propose the code
+    assert "c48.0" not in lexicon.hits(prepare("Discharged home.").sentences)
