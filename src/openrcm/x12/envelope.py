@@ -29,7 +29,9 @@ API (writing)
 -------------
 - `TransactionBody(transaction_type, segments, implementation=None, control_number=None)`:
   a set's segments (strings without terminators, see `segments.SegmentWriter`) between ST
-  and SE; `implementation` is ST03 (e.g. "005010X222A1").
+  and SE; `implementation` is ST03 (e.g. "005010X222A1"). A writer may pass runs of
+  segments already joined by `segment_separator(delimiters)` with `segment_count=` the
+  number of segments they hold (fewer, longer strings: the 837 writer, one per claim).
 - `InterchangeHeader(sender_id, receiver_id, interchange_control_number,
   group_control_number, created_at, ...)`: the envelope's parties and control numbers.
 - `write_interchange(bodies, header, *, functional_id, version) -> str`: one ISA with one
@@ -583,6 +585,14 @@ class TransactionBody:
     segments: list[str]
     implementation: str | None = None  # ST03, e.g. "005010X222A1"
     control_number: str | None = None  # ST02; numbered 0001.. when None
+    # when given, each string of `segments` may hold several segments already joined by
+    # `segment_separator(delimiters)`, and this counts the segments they hold (for SE01)
+    segment_count: int | None = None
+
+
+def segment_separator(delimiters: Delimiters) -> str:
+    """What `write_interchange` writes after each segment: the terminator and a line break."""
+    return delimiters.segment + ("\n" if delimiters.segment != "\n" else "")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -617,7 +627,7 @@ def write_interchange(
     """ISA, GS, every body as ST..SE, GE, IEA: counts and control numbers filled in."""
     d = header.delimiters
     e = d.element
-    term = d.segment + ("\n" if d.segment != "\n" else "")
+    term = segment_separator(d)
     if not 1 <= header.interchange_control_number <= 999_999_999:
         raise ValueError("ISA13 must be between 1 and 999999999")
     if not 1 <= header.group_control_number <= 999_999_999:
@@ -666,10 +676,14 @@ def write_interchange(
         st = e.join(("ST", body.transaction_type, st02, body.implementation or version))
         out.append(st)
         out.extend(body.segments)
-        out.append(f"SE{e}{len(body.segments) + 2}{e}{st02}")
+        count_in_body = body.segment_count
+        if count_in_body is None:
+            count_in_body = len(body.segments)
+        out.append(f"SE{e}{count_in_body + 2}{e}{st02}")
     out.append(f"GE{e}{count}{e}{gs06}")
     out.append(f"IEA{e}1{e}{header.interchange_control_number:09d}")
-    return term.join(out) + term
+    out.append("")  # the last terminator, without copying the whole text once more
+    return term.join(out)
 
 
 class ControlNumbers:

@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 from openrcm.domain.claim import (
@@ -20,12 +21,15 @@ from openrcm.domain.party import (
     EntityType,
     Payer,
     Person,
+    PersonName,
     Provider,
     Relationship,
+    Sex,
 )
 from openrcm.x12.envelope import (
     InterchangeHeader,
     TransactionBody,
+    segment_separator,
     write_interchange,
 )
 from openrcm.x12.segments import (
@@ -55,6 +59,7 @@ from openrcm.x12.tokenizer import Delimiters
 # "F"), which is cheaper than `.value` (a property).
 
 _SELF = Relationship.SELF
+_CODE = attrgetter("code")
 _PERSON = EntityType.PERSON
 _UNCACHED_AMOUNT: Callable[[Any], str] = x12_amount.__wrapped__  # type: ignore[attr-defined]
 _UNCACHED_DATE: Callable[[date], str] = x12_date.__wrapped__  # type: ignore[attr-defined]
@@ -86,6 +91,7 @@ class _Formats:
     """Formatted values and segments of one file (for given delimiters), each made once."""
 
     __slots__ = (
+        "abf",
         "addresses",
         "amount",
         "c",
@@ -109,6 +115,7 @@ class _Formats:
         dates = self.date = _Memo(_UNCACHED_DATE)
         text = self.text = _Memo(_UNCACHED_TEXT)
         self.lx = _Memo(lambda n: f"LX{e}{n}")
+        self.abf = f"{e}ABF{c}"  # between HI diagnoses
         self.dtp472 = _Memo(lambda d: f"DTP{e}472{e}D8{e}{dates[d]}")
         self.dtp573 = _Memo(lambda d: f"DTP{e}573{e}D8{e}{dates[d]}")
         self.pointers = _Memo(lambda p: c.join(map(str, p)))
@@ -139,7 +146,7 @@ class _Formats:
 class _Body:
     """The segments of one 837 transaction set body."""
 
-    __slots__ = ("c", "e", "f", "layout", "out", "professional", "w")
+    __slots__ = ("c", "e", "f", "layout", "out", "professional", "roles", "w")
 
     def __init__(self, w: SegmentWriter, layout: Layout, formats: _Formats) -> None:
         self.w = w
@@ -149,6 +156,11 @@ class _Body:
         self.layout = layout
         self.professional = layout is PROFESSIONAL
         self.f = formats
+        # 2310x: (NM101, claim attribute, PRV01, NM101 + PRV01, a service facility)
+        self.roles = tuple(
+            (nm101, attribute, prv, nm101 + prv, attribute == "service_facility")
+            for nm101, attribute, _loop, prv in layout.providers
+        )
 
     # ---------------------------------------------------------------- parts
     def address(self, address: Address | None) -> None:
@@ -332,8 +344,24 @@ class _Body:
                 f"SVD{e}{a['payer_id']}{e}{amount[a['paid_amount']]}{e}{procedure}{e}"
                 f"{revenue}{e}{amount[a['units']]}"
             )
-            if a["adjustments"]:
-                self.cas(a["adjustments"])
+            adjustments = a["adjustments"]
+            if len(adjustments) == 2:  # the usual CO and PR: no quantity, one CAS each
+                first, second = adjustments[0].__dict__, adjustments[1].__dict__
+                if (
+                    first["group"] != second["group"]
+                    and first["quantity"] is None
+                    and second["quantity"] is None
+                ):
+                    out.append(
+                        f"CAS{e}{first['group']}{e}{first['reason']}{e}{amount[first['amount']]}"
+                    )
+                    out.append(
+                        f"CAS{e}{second['group']}{e}{second['reason']}{e}{amount[second['amount']]}"
+                    )
+                else:
+                    self.cas(adjustments)
+            elif adjustments:
+                self.cas(adjustments)
             out.append(dtp573[a["adjudication_date"]])
 
     def lines(self, claim: Claim) -> None:
@@ -450,23 +478,21 @@ class _Body:
                 out.append(f"NTE{e}ADD{e}{note}")
         if self.professional:
             diagnoses = cd["diagnoses"]
-            if diagnoses:
-                # HI*ABK:first*ABF:second...
-                out.append(f"HI{e}ABK{c}" + f"{e}ABF{c}".join([d.code for d in diagnoses]))
+            if diagnoses:  # HI*ABK:first*ABF:second...
+                out.append(f"HI{e}ABK{c}{formats.abf.join(map(_CODE, diagnoses))}")
             else:
                 out.append("HI")
         else:
             _write_institutional_codes(w, claim, dates)
-        for nm101, attribute, _loop, prv in self.layout.providers:
+        for nm101, attribute, prv, tag, facility in self.roles:
             provider: Provider | None = cd[attribute]
             if provider is None:
                 continue
-            if attribute == "service_facility":
-                if provider.address is None:
-                    continue
-                self.provider(nm101, provider, "", True, nm101)
+            if facility:
+                if provider.address is not None:
+                    self.provider(nm101, provider, "", True, nm101)
                 continue
-            self.provider(nm101, provider, prv, False, nm101 + prv)
+            self.provider(nm101, provider, prv, False, tag)
         if cd["other_payers"]:
             self.other_payers(claim)
         self.lines(claim)
@@ -530,15 +556,22 @@ def _write_institutional_codes(w: SegmentWriter, claim: Claim, dates: _Memo) -> 
 
 
 class _Patient:
+    """A patient loop (or, under a subscriber who is the patient, no loop: key of None)."""
+
     __slots__ = ("address", "claims", "name", "relationship", "sex")
 
-    def __init__(self, claim: Claim) -> None:
-        patient = claim.patient
-        self.name = patient.name
-        self.sex = patient.sex
-        self.address = patient.address
-        self.relationship = claim.coverage.relationship
-        self.claims = [claim]
+    def __init__(
+        self,
+        name: PersonName | None,
+        sex: Sex | None,
+        address: Address | None,
+        relationship: Relationship | None,
+    ) -> None:
+        self.name = name
+        self.sex = sex
+        self.address = address
+        self.relationship = relationship
+        self.claims: list[Claim] = []
 
 
 class _Subscriber:
@@ -561,12 +594,16 @@ class _Subscriber:
         self.group_number = coverage["group_number"]
         self.group_name = coverage["group_name"]
         self.is_self = is_self
-        self.self_claims: list[Claim] = []  # when the patient is the subscriber
-        self.patients: list[_Patient] = []  # when not, by patient (in order)
+        # in order; when the patient is the subscriber, one without a loop (`self_claims`)
+        self.patients: list[_Patient] = []
         self.by_birth: dict[date, list[_Patient]] = {}
+        if is_self:
+            alone = _Patient(None, None, None, None)
+            self.patients.append(alone)
+            self.self_claims = alone.claims
 
     def first_claim(self) -> Claim:
-        return self.self_claims[0] if self.is_self else self.patients[0].claims[0]
+        return self.patients[0].claims[0]
 
 
 class _Billing:
@@ -649,7 +686,8 @@ def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
                 group.claims.append(claim)
                 break
         else:
-            group = _Patient(claim)
+            group = _Patient(name, sex, address, relationship)
+            group.claims.append(claim)
             same_birth.append(group)
             sub.patients.append(group)
     return billings.values()
@@ -694,6 +732,11 @@ def _transaction_body(
     hl = 0
     body = _Body(w, layout, formats)
     out, e = w.segments, w.element
+    # each claim's segments (with the HL loops opened before it) are joined into one string
+    # as soon as it is written: far fewer strings live until the interchange is joined
+    separator = segment_separator(delimiters)
+    runs: list[str] = []
+    count = 0
     for billing in _hierarchy(claims, layout):
         hl += 1
         billing_hl = hl
@@ -704,18 +747,18 @@ def _transaction_body(
             subscriber_hl = hl
             is_self = sub.is_self
             out.append(f"HL{e}{subscriber_hl}{e}{billing_hl}{e}22{e}{'0' if is_self else '1'}")
-            body.subscriber(sub.first_claim(), is_self)
-            if is_self:
-                for claim in sub.self_claims:
-                    body.claim(claim)
-                continue
+            body.subscriber(sub.patients[0].claims[0], is_self)
             for patient in sub.patients:
-                hl += 1
-                out.append(f"HL{e}{hl}{e}{subscriber_hl}{e}23{e}0")
-                body.patient(patient.claims[0])
+                if not is_self:
+                    hl += 1
+                    out.append(f"HL{e}{hl}{e}{subscriber_hl}{e}23{e}0")
+                    body.patient(patient.claims[0])
                 for claim in patient.claims:
                     body.claim(claim)
-    return TransactionBody("837", w.segments, layout.version)
+                    count += len(out)
+                    runs.append(separator.join(out))
+                    out.clear()
+    return TransactionBody("837", runs, layout.version, segment_count=count)
 
 
 def write_837(
