@@ -561,12 +561,36 @@ class SqlLedgerRepository(TenantScoped):
         self, row_type: Any, columns: Sequence[str], rows: builtins.list[tuple[Any, ...]]
     ) -> None:
         """Insert many rows given as tuples in `columns` order: COPY on PostgreSQL (one
-        stream), executemany elsewhere."""
+        stream), the driver's executemany elsewhere, each value bound as its column's type
+        binds it (the same text SQLAlchemy's own insert would store)."""
         table = row_type.__table__
         connection = self.session.connection()
-        if connection.dialect.name != "postgresql":
+        dialect = connection.dialect
+        if dialect.name != "postgresql" and dialect.paramstyle != "qmark":
             connection.execute(
                 table.insert(), [dict(zip(columns, row, strict=True)) for row in rows]
+            )
+            return
+        if dialect.name != "postgresql":
+            converting = [
+                (i, process)
+                for i, name in enumerate(columns)
+                if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            ]
+            bound: builtins.list[Any] = rows
+            if converting:
+                bound = []
+                for row in rows:
+                    values = builtins.list(row)
+                    for i, process in converting:
+                        values[i] = process(values[i])
+                    bound.append(tuple(values))
+            marks = ", ".join("?" * len(columns))
+            names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
+            connection.exec_driver_sql(
+                f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) "
+                f"VALUES ({marks})",
+                bound,
             )
             return
         from psycopg import errors
