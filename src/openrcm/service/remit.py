@@ -4,7 +4,9 @@
 own unit of work: the claims it names are loaded, their history read, `post_remittance`
 builds the entries, and entries, work items (exceptions, denials, discrepancies, secondary
 claims), the payment's record (BPR02, TRN02) and claim statuses (moved in bulk) are written
-together or not at all. A payment already in the ledger is skipped; the file's hash is
+together or not at all. Entries go to the store as posting builds them (each posted claim's
+charge entry just before its first payment entry), so on PostgreSQL the server stores them
+while the rest of the payment is being posted. A payment already in the ledger is skipped; the file's hash is
 recorded after its last payment, so the same file twice changes nothing, and a file
 interrupted half-way finishes where it stopped.
 

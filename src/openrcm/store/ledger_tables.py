@@ -8,8 +8,10 @@ JSON with a few columns to query by, until a person (or the loop billing a secon
 resolves it. `RemitPaymentRow` records each 835 payment posted (BPR02 and TRN02) and
 `BankDepositRow` each bank deposit imported, with the payment it was matched to.
 `SqlLedgerRepository` maps between rows and records for one tenant, in the session of a unit
-of work; it writes in bulk (COPY on PostgreSQL) and reads an entry with its legs in one
-query. Balances are never stored: they are sums.
+of work; it writes in bulk (COPY on PostgreSQL, the driver's executemany on SQLite), or as
+entries are built (`streaming`: the legs flow to PostgreSQL in one COPY while the caller
+builds the next entries), and reads an entry with its legs in one query. Balances are never
+stored: they are sums.
 """
 
 from __future__ import annotations
