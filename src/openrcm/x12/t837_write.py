@@ -549,25 +549,25 @@ def _write_institutional_codes(w: SegmentWriter, claim: Claim, dates: _Memo) -> 
 # Billing provider (2000A) -> subscriber (2000B: payer, subscriber, member id, priority,
 # group, self or not) -> patient (2000C: name, birth date, sex, address, relationship; only
 # when the patient is not the subscriber). Claims whose records are equal share a loop, in
-# the order the loops are first met. Records are not hashed (a pydantic hash walks every
-# nested record in Python): claims are put in buckets by a few plain values of the loop's
-# key (member id and payer id; the birth date) and compared, by identity first, only with
-# the loops of their bucket.
+# the order the loops are first met. A pydantic record's hash walks every nested record in
+# Python, so a claim is first compared (identity, then equality) with the first loop of its
+# member id (or the first patient of its subscriber loop), which is nearly always the one;
+# only the others are found by their hashed key, each record hashed once.
 
 
 class _Patient:
-    """A patient loop (or, under a subscriber who is the patient, no loop: key of None)."""
-
-    __slots__ = ("address", "claims", "name", "relationship", "sex")
+    __slots__ = ("address", "birth_date", "claims", "name", "relationship", "sex")
 
     def __init__(
         self,
-        name: PersonName | None,
-        sex: Sex | None,
+        name: PersonName,
+        birth_date: date,
+        sex: Sex,
         address: Address | None,
-        relationship: Relationship | None,
+        relationship: Relationship,
     ) -> None:
         self.name = name
+        self.birth_date = birth_date
         self.sex = sex
         self.address = address
         self.relationship = relationship
@@ -576,43 +576,39 @@ class _Patient:
 
 class _Subscriber:
     __slots__ = (
-        "by_birth",
+        "claims",
+        "first_claim",
         "group_name",
         "group_number",
         "is_self",
+        "keyed",
         "patients",
         "payer",
         "person",
         "priority",
-        "self_claims",
     )
 
-    def __init__(self, payer: Payer, coverage: dict[str, Any], is_self: bool) -> None:
+    def __init__(self, claim: Claim, payer: Payer, coverage: dict[str, Any], is_self: bool) -> None:
+        self.first_claim = claim
         self.payer = payer
         self.person = coverage["subscriber"]
         self.priority = coverage["priority"]
         self.group_number = coverage["group_number"]
         self.group_name = coverage["group_name"]
         self.is_self = is_self
-        # in order; when the patient is the subscriber, one without a loop (`self_claims`)
-        self.patients: list[_Patient] = []
-        self.by_birth: dict[date, list[_Patient]] = {}
-        if is_self:
-            alone = _Patient(None, None, None, None)
-            self.patients.append(alone)
-            self.self_claims = alone.claims
-
-    def first_claim(self) -> Claim:
-        return self.patients[0].claims[0]
+        self.claims: list[Claim] = []  # when the patient is the subscriber
+        self.patients: list[_Patient] = []  # when not, in order
+        self.keyed: dict[tuple[Hashable, ...], _Patient] | None = None  # all but the first
 
 
 class _Billing:
-    __slots__ = ("buckets", "provider", "subscribers")
+    __slots__ = ("first", "keyed", "provider", "subscribers")
 
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
         self.subscribers: list[_Subscriber] = []
-        self.buckets: dict[tuple[Hashable, ...], list[_Subscriber]] = {}
+        self.first: dict[str | None, _Subscriber] = {}  # by member id, the first loop
+        self.keyed: dict[tuple[Hashable, ...], _Subscriber] = {}  # the others
 
 
 def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
@@ -620,6 +616,16 @@ def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
     kind = layout.kind
     billings: dict[Provider, _Billing] = {}  # by value
     billing_ids: dict[int, _Billing] = {}  # by identity, each record hashed once
+    firsts: dict[int, Any] = {}
+    by_value: dict[Any, Any] = {}
+
+    def same(record: Any) -> int:
+        """The identity of the first record met equal to `record`."""
+        first = firsts.get(id(record))
+        if first is None:
+            first = firsts[id(record)] = by_value.setdefault(record, record)
+        return id(first)
+
     last: Provider | None = None
     node: _Billing | None = None
     for claim in claims:
@@ -642,29 +648,34 @@ def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
         person = coverage["subscriber"]
         relationship = coverage["relationship"]
         is_self = relationship is _SELF
-        bucket_key = (coverage["member_id"], payer.id)
-        bucket = node.buckets.get(bucket_key)
-        sub: _Subscriber | None = None
-        if bucket is None:
-            bucket = node.buckets[bucket_key] = []
-        else:
-            for known in bucket:
-                if (
-                    known.is_self is is_self
-                    and (known.person is person or known.person == person)
-                    and (known.payer is payer or known.payer == payer)
-                    and known.priority == coverage["priority"]
-                    and known.group_number == coverage["group_number"]
-                    and known.group_name == coverage["group_name"]
-                ):
-                    sub = known
-                    break
+        member = coverage["member_id"]
+        sub = node.first.get(member)
         if sub is None:
-            sub = _Subscriber(payer, coverage, is_self)
-            bucket.append(sub)
+            sub = node.first[member] = _Subscriber(claim, payer, coverage, is_self)
             node.subscribers.append(sub)
+        elif not (
+            sub.is_self is is_self
+            and (sub.person is person or sub.person == person)
+            and (sub.payer is payer or sub.payer == payer)
+            and sub.priority == coverage["priority"]
+            and sub.group_number == coverage["group_number"]
+            and sub.group_name == coverage["group_name"]
+        ):
+            key = (
+                same(payer),
+                same(person),
+                member,
+                coverage["priority"],
+                coverage["group_number"],
+                coverage["group_name"],
+                is_self,
+            )
+            sub = node.keyed.get(key)
+            if sub is None:
+                sub = node.keyed[key] = _Subscriber(claim, payer, coverage, is_self)
+                node.subscribers.append(sub)
         if is_self:
-            sub.self_claims.append(claim)
+            sub.claims.append(claim)
             continue
         patient = cd["patient"].__dict__
         name, birth_date, sex, address = (
@@ -673,23 +684,28 @@ def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
             patient["sex"],
             patient["address"],
         )
-        same_birth = sub.by_birth.get(birth_date)
-        if same_birth is None:
-            same_birth = sub.by_birth[birth_date] = []
-        for group in same_birth:
-            if (
+        patients = sub.patients
+        if not patients:
+            group = _Patient(name, birth_date, sex, address, relationship)
+            patients.append(group)
+        else:
+            group = patients[0]
+            if not (
                 (group.name is name or group.name == name)
                 and group.sex == sex
                 and (group.address is address or group.address == address)
                 and group.relationship == relationship
+                and group.birth_date == birth_date
             ):
-                group.claims.append(claim)
-                break
-        else:
-            group = _Patient(name, sex, address, relationship)
-            group.claims.append(claim)
-            same_birth.append(group)
-            sub.patients.append(group)
+                key = (same(name), birth_date, sex, same(address), relationship)
+                if sub.keyed is None:
+                    sub.keyed = {}
+                known = sub.keyed.get(key)
+                if known is None:
+                    known = sub.keyed[key] = _Patient(name, birth_date, sex, address, relationship)
+                    patients.append(known)
+                group = known
+        group.claims.append(claim)
     return billings.values()
 
 
@@ -747,12 +763,18 @@ def _transaction_body(
             subscriber_hl = hl
             is_self = sub.is_self
             out.append(f"HL{e}{subscriber_hl}{e}{billing_hl}{e}22{e}{'0' if is_self else '1'}")
-            body.subscriber(sub.patients[0].claims[0], is_self)
+            body.subscriber(sub.first_claim, is_self)
+            if is_self:
+                for claim in sub.claims:
+                    body.claim(claim)
+                    count += len(out)
+                    runs.append(separator.join(out))
+                    out.clear()
+                continue
             for patient in sub.patients:
-                if not is_self:
-                    hl += 1
-                    out.append(f"HL{e}{hl}{e}{subscriber_hl}{e}23{e}0")
-                    body.patient(patient.claims[0])
+                hl += 1
+                out.append(f"HL{e}{hl}{e}{subscriber_hl}{e}23{e}0")
+                body.patient(patient.claims[0])
                 for claim in patient.claims:
                     body.claim(claim)
                     count += len(out)
