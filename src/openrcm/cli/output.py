@@ -66,6 +66,20 @@ def x12_input(file: Path) -> Iterator[None]:
             fail(f"{file}: {error}")
 
 
+def read_note(path: Path) -> str:
+    """The text of a plain-text document as other systems write it: UTF-8 (with or without
+    a byte-order mark), else Windows-1252, which every EHR export of the last decades uses
+    when it is not UTF-8. A file with NUL bytes is not a text file: `InputError` naming it.
+    """
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError(f"{path}: not a plain-text file (it holds NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def to_jsonable(value: Any) -> Any:
     """Plain JSON values: dates ISO, enums by value, records by field.
 
