@@ -256,3 +256,48 @@ def test_coding_suggestions_go_through_the_engine(client, login, world) -> None:
         headers=login("cora-coder"),
     )
     assert response.status_code == 200 and response.json()["note_length"] == 20
+
+
+def test_a_biller_resolves_an_unmatched_payment_and_only_in_their_own_practice(
+    client, login, world
+) -> None:
+    headers = login("bob-biller")
+    posted = client.post(
+        f"{API}/remittances",
+        json={"text": era_text(), "name": "prairie.835"},
+        headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert posted.status_code == 200, posted.text
+    queue = client.get(f"{API}/remittances/work-items?kind=exception", headers=headers).json()
+    ghost = next(i for i in queue["items"] if i["claim"] == "GHOST-9")
+
+    other_practice = client.post(
+        f"{API}/remittances/work-items/resolve",
+        json={"ids": [ghost["id"]], "note": "not ours"},
+        headers=login("lena-biller"),
+    )
+    assert other_practice.json() == {"resolved": 0, "not_open": 1}
+    auditor = client.post(
+        f"{API}/remittances/work-items/resolve",
+        json={"ids": [ghost["id"]]},
+        headers=login("audrey-auditor"),
+    )
+    assert auditor.status_code == 403
+
+    done = client.post(
+        f"{API}/remittances/work-items/resolve",
+        json={"ids": [ghost["id"]], "note": "payer recouped; no claim of ours"},
+        headers=headers,
+    )
+    assert done.status_code == 200 and done.json() == {"resolved": 1, "not_open": 0}
+    again = client.post(
+        f"{API}/remittances/work-items/resolve", json={"ids": [ghost["id"]]}, headers=headers
+    )
+    assert again.json() == {"resolved": 0, "not_open": 1}
+
+    still_open = client.get(f"{API}/remittances/work-items?kind=exception", headers=headers)
+    assert ghost["id"] not in {i["id"] for i in still_open.json()["items"]}
+    history = client.get(
+        f"{API}/remittances/work-items?kind=exception&include_resolved=true", headers=headers
+    ).json()
+    assert any(i["id"] == ghost["id"] and i["resolved"] for i in history["items"])

@@ -178,3 +178,26 @@ def test_logout_ends_the_session(browser) -> None:
     response = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert response.status_code == 303
     assert client.get("/claims", follow_redirects=False).status_code == 303
+
+
+def test_an_unmatched_payment_is_resolved_from_the_remittance_page(browser) -> None:
+    client, csrf = browser
+    posted = client.post(
+        "/remittances",
+        data={"csrf_token": csrf},
+        files={"file": ("prairie.835", era_text().encode(), "text/plain")},
+    )
+    row = re.search(r"<tr><td>GHOST-9</td>.*?</tr>", posted.text, re.S)
+    assert row, "the unmatched payment is not queued"
+    item = re.search(r'name="item" value="([^"]+)"', row.group(0)).group(1)
+
+    forged = client.post("/work-items/resolve", data={"item": item}, follow_redirects=False)
+    assert forged.status_code == 403
+    done = client.post(
+        "/work-items/resolve",
+        data={"csrf_token": csrf, "item": item, "kind": "exception", "note": "not our patient"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/remittances"
+    page = client.get("/remittances")
+    assert "GHOST-9" not in page.text and "Nothing waiting." in page.text

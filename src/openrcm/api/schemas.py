@@ -118,6 +118,16 @@ class WorkItemOut(Body):
     details: dict[str, Any]
 
 
+class ResolveIn(Body):
+    ids: list[str] = Field(min_length=1, max_length=500)
+    note: str | None = Field(None, max_length=200)
+
+
+class ResolvedOut(Body):
+    resolved: int
+    not_open: int
+
+
 class TokenIn(Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)

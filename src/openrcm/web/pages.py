@@ -359,6 +359,24 @@ async def upload_remittance(
     )
 
 
+QUEUE_PAGES = {"exception": "/remittances", "denial": "/denials"}
+
+
+@router.post("/work-items/resolve", dependencies=[CsrfChecked])
+def resolve_work_item(
+    who: WebPost,
+    item: Annotated[str, Form(min_length=1, max_length=64)],
+    kind: Annotated[str, Form(max_length=20)] = "exception",
+    note: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Close one queued item (an unmatched payment, a denial) with what was done about it."""
+    from openrcm.service.remit import resolve_work_items
+
+    resolve_work_items(who.uow(), [item], note.strip() or None)
+    who.audit(AuditAction.UPDATE, "work-item", item)
+    return RedirectResponse(QUEUE_PAGES.get(kind, "/remittances"), status_code=303)
+
+
 # -- patients --------------------------------------------------------------------------------
 
 

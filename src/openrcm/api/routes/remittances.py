@@ -10,10 +10,18 @@ from openrcm.api.convert import findings_out
 from openrcm.api.deps import Paging, PostRemittance, ReadFinance
 from openrcm.api.idempotency import IdempotencyKey, idempotent
 from openrcm.api.problems import Problem
-from openrcm.api.schemas import DocumentOut, PageOf, PostingOut, WorkItemOut, X12In
+from openrcm.api.schemas import (
+    DocumentOut,
+    PageOf,
+    PostingOut,
+    ResolvedOut,
+    ResolveIn,
+    WorkItemOut,
+    X12In,
+)
 from openrcm.domain.access import AuditAction
 from openrcm.service.ledger import ledger_of
-from openrcm.service.remit import post_835
+from openrcm.service.remit import post_835, resolve_work_items
 
 router = APIRouter(prefix="/remittances", tags=["remittances"])
 
@@ -93,6 +101,19 @@ def work_items(
         limit=paging.limit,
         offset=paging.offset,
     )
+
+
+@router.post(
+    "/work-items/resolve", response_model=ResolvedOut, responses={401: {}, 403: {}, 422: {}}
+)
+def resolve(body: ResolveIn, who: PostRemittance) -> ResolvedOut:
+    """Close open work items (any kind) with a note: what was done about them. Ids that are
+    not open in this tenant (resolved before, or not there) count as `not_open`; sending
+    the same request again resolves nothing more."""
+    ids = sorted({i[:64] for i in body.ids})
+    done = resolve_work_items(who.uow(), ids, body.note)
+    who.audit(AuditAction.UPDATE, "work-item", *ids)
+    return ResolvedOut(resolved=done, not_open=len(ids) - done)
 
 
 def work_item_out(item: dict[str, object]) -> WorkItemOut:
