@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
@@ -61,9 +62,23 @@ from openrcm.x12.tokenizer import Delimiters
 _SELF = Relationship.SELF
 _CODE = attrgetter("code")
 _PERSON = EntityType.PERSON
-_UNCACHED_AMOUNT: Callable[[Any], str] = x12_amount.__wrapped__  # type: ignore[attr-defined]
 _UNCACHED_DATE: Callable[[date], str] = x12_date.__wrapped__  # type: ignore[attr-defined]
 _UNCACHED_TEXT: Callable[[str], str] = x12_text.__wrapped__  # type: ignore[attr-defined]
+
+
+def _amount(value: Decimal | int) -> str:
+    """`x12_amount`, quicker for a Decimal without exponent in its text (nearly all).
+
+    Not a memo: each amount of a claim is most often its own Decimal object, and the first
+    hash of a Decimal costs more than formatting it.
+    """
+    if value.__class__ is Decimal:
+        text = str(value)  # plain notation unless it holds "E" (or is not a number: "N")
+        if "E" not in text and "N" not in text:
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return "0" if text == "-0" or not text else text
+    return x12_amount(value)
 
 
 class _Memo(dict[Any, Any]):
@@ -93,7 +108,6 @@ class _Formats:
     __slots__ = (
         "abf",
         "addresses",
-        "amount",
         "c",
         "date",
         "dtp472",
@@ -110,8 +124,6 @@ class _Formats:
     def __init__(self, delimiters: Delimiters) -> None:
         e = self.e = delimiters.element
         c = self.c = delimiters.component
-        # equal values format alike (Decimal("1.50") and Decimal("1.5") both give "1.5")
-        self.amount = _Memo(_UNCACHED_AMOUNT)
         dates = self.date = _Memo(_UNCACHED_DATE)
         text = self.text = _Memo(_UNCACHED_TEXT)
         self.lx = _Memo(lambda n: f"LX{e}{n}")
@@ -224,18 +236,17 @@ class _Body:
     def cas(self, adjustments: tuple[Adjustment, ...]) -> None:
         """CAS segments: one per group code, at most six adjustments each."""
         e = self.e
-        amount = self.f.amount
         count = len(adjustments)
         if count == 1 or (count == 2 and adjustments[0].group != adjustments[1].group):
             # one adjustment per group: one CAS each
             for a in adjustments:
                 quantity = a.quantity
                 if quantity is None:
-                    self.out.append(f"CAS{e}{a.group}{e}{a.reason}{e}{amount[a.amount]}")
+                    self.out.append(f"CAS{e}{a.group}{e}{a.reason}{e}{_amount(a.amount)}")
                 else:
                     # the amount and quantity are never empty: nothing to trim
                     self.out.append(
-                        f"CAS{e}{a.group}{e}{a.reason}{e}{amount[a.amount]}{e}{amount[quantity]}"
+                        f"CAS{e}{a.group}{e}{a.reason}{e}{_amount(a.amount)}{e}{_amount(quantity)}"
                     )
             return
         by_group: dict[str, list[Adjustment]] = {}
@@ -247,8 +258,8 @@ class _Body:
                 for a in items[start : start + 6]:
                     parts += (
                         a.reason,
-                        amount[a.amount],
-                        amount[a.quantity] if a.quantity is not None else "",
+                        _amount(a.amount),
+                        _amount(a.quantity) if a.quantity is not None else "",
                     )
                 self.out.append(_trimmed(e, parts))
 
@@ -310,7 +321,7 @@ class _Body:
             if other.adjustments:
                 self.cas(other.adjustments)
             if other.paid_amount is not None:
-                out.append(f"AMT{e}D{e}{f.amount[other.paid_amount]}")
+                out.append(f"AMT{e}D{e}{_amount(other.paid_amount)}")
             out.append(
                 f"OI{e}{e}{e}{'Y' if claim.benefits_assigned else 'N'}{e}{e}{e}"
                 f"{claim.release_of_information}"
@@ -327,7 +338,6 @@ class _Body:
     def line_adjudications(self, line: ServiceLine) -> None:
         e, c = self.e, self.c
         out = self.out
-        amount = self.f.amount
         dtp573 = self.f.dtp573
         revenue = "" if self.professional else (line.revenue_code or "")
         for adj in line.adjudications:
@@ -341,8 +351,8 @@ class _Body:
             else:
                 procedure = f"HC{c}{procedure}"
             out.append(
-                f"SVD{e}{a['payer_id']}{e}{amount[a['paid_amount']]}{e}{procedure}{e}"
-                f"{revenue}{e}{amount[a['units']]}"
+                f"SVD{e}{a['payer_id']}{e}{_amount(a['paid_amount'])}{e}{procedure}{e}"
+                f"{revenue}{e}{_amount(a['units'])}"
             )
             adjustments = a["adjustments"]
             if len(adjustments) == 2:  # the usual CO and PR: no quantity, one CAS each
@@ -353,10 +363,10 @@ class _Body:
                     and second["quantity"] is None
                 ):
                     out.append(
-                        f"CAS{e}{first['group']}{e}{first['reason']}{e}{amount[first['amount']]}"
+                        f"CAS{e}{first['group']}{e}{first['reason']}{e}{_amount(first['amount'])}"
                     )
                     out.append(
-                        f"CAS{e}{second['group']}{e}{second['reason']}{e}{amount[second['amount']]}"
+                        f"CAS{e}{second['group']}{e}{second['reason']}{e}{_amount(second['amount'])}"
                     )
                 else:
                     self.cas(adjustments)
@@ -368,7 +378,6 @@ class _Body:
         e, c = self.e, self.c
         append = self.out.append
         formats = self.f
-        amount = formats.amount
         lx = formats.lx
         dtp472 = formats.dtp472
         dates = formats.date
@@ -384,8 +393,8 @@ class _Body:
                 else:
                     procedure = f"{f['procedure_qualifier']}{c}{f['procedure']}"
                 append(
-                    f"SV1{e}{procedure}{e}{amount[f['charge_amount']]}{e}{f['unit_basis']}"
-                    f"{e}{amount[f['units']]}{e}{f['place_of_service'] or ''}{e}{e}"
+                    f"SV1{e}{procedure}{e}{_amount(f['charge_amount'])}{e}{f['unit_basis']}"
+                    f"{e}{_amount(f['units'])}{e}{f['place_of_service'] or ''}{e}{e}"
                     f"{pointer_texts[f['diagnosis_pointers']]}"
                 )
             else:
@@ -397,7 +406,7 @@ class _Body:
                 basis = f["unit_basis"] if f["unit_basis"] in {"UN", "DA"} else "UN"
                 append(
                     f"SV2{e}{f['revenue_code'] or '0300'}{e}{procedure}{e}"
-                    f"{amount[f['charge_amount']]}{e}{basis}{e}{amount[f['units']]}"
+                    f"{_amount(f['charge_amount'])}{e}{basis}{e}{_amount(f['units'])}"
                 )
             end = f["service_date_end"]
             if end is None:
@@ -409,7 +418,7 @@ class _Body:
             if f["ndc"]:
                 append(f"LIN{e}{e}N4{e}{f['ndc']}")
                 if f["ndc_quantity"] is not None:
-                    append(f"CTP{e}{e}{e}{e}{amount[f['ndc_quantity']]}{e}{f['ndc_unit'] or 'UN'}")
+                    append(f"CTP{e}{e}{e}{e}{_amount(f['ndc_quantity'])}{e}{f['ndc_unit'] or 'UN'}")
             rendering = f["rendering_provider"]
             if rendering is not None:
                 if professional:
@@ -430,7 +439,7 @@ class _Body:
         pcn = cd["patient_control_number"]
         if not (pcn.isalnum() and pcn.isascii()):  # letters and digits need no cleaning
             pcn = text[pcn]
-        total = formats.amount[cd["total_charge_amount"]]
+        total = _amount(cd["total_charge_amount"])
         assigned = "Y" if cd["benefits_assigned"] else "N"
         if self.professional:
             pos = cd["place_of_service"] or default_pos(claim)
@@ -829,7 +838,11 @@ def write_837(
                     delimiters,
                 )
             )
-        return write_interchange(bodies, header, functional_id="HC", version=layout.version)
+        text = write_interchange(bodies, header, functional_id="HC", version=layout.version)
+        # freed while the collector is paused: left to the end of the call, the first
+        # collection after it resumes would walk every memo and loop still alive
+        del bodies, formats
+    return text
 
 
 @contextmanager
