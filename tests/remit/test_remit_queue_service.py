@@ -234,15 +234,31 @@ def test_entries_streamed_read_back_exactly_and_a_taken_id_is_a_duplicate(uow, p
         )
         for n in (1, 2, 3)
     ]
+    more = [
+        dataclasses.replace(e, id=f"streamed:{n}b", source_id=f"receipt-{n}b")
+        for n, e in zip((1, 2, 3), written, strict=True)
+    ]
     with uow:
         with uow.ledger.streaming(document="d" * 64) as store:
             for e in written:
                 store(e)
+        # PostgreSQL switches between the entry and the leg COPY every 2 entries here
+        with uow.ledger.streaming(document="d" * 64, switch_every=2) as store:
+            for e in more:
+                store(e)
         uow.commit()
     with uow:
-        assert uow.ledger.for_claims(["S1"]) == written
-        assert uow.ledger.for_account(patient_ar("G:1")) == written
-    with uow, pytest.raises(Duplicate), uow.ledger.streaming() as store:
-        store(written[1])
+        back = uow.ledger.for_claims(["S1"])
+        assert sorted(back, key=lambda e: e.id) == sorted([*written, *more], key=lambda e: e.id)
+        assert len(uow.ledger.for_account(patient_ar("G:1"))) == 6
+    for switch_every in (1, 2, 1000):
+        with (
+            uow,
+            pytest.raises(Duplicate),
+            uow.ledger.streaming(switch_every=switch_every) as store,
+        ):
+            store(dataclasses.replace(written[0], id="streamed:new"))
+            store(written[1])
+            store(dataclasses.replace(written[0], id="streamed:new2"))
     with uow:
-        assert uow.ledger.for_claims(["S1"]) == written
+        assert len(uow.ledger.for_claims(["S1"])) == 6

@@ -20,7 +20,7 @@ import builtins
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -228,25 +228,27 @@ class SqlLedgerRepository(TenantScoped):
         if not entries:
             return
         rows = _Rows(self.tenant_id, document)
+        entry_rows: builtins.list[tuple[Any, ...]] = []
         leg_rows: builtins.list[tuple[Any, ...]] = []
         for e in entries:
-            rows.legs(e, leg_rows.append)
+            rows.write(e, entry_rows.append, leg_rows.append)
         with self._writing("a journal entry"):
-            self._insert_rows(JournalEntryRow, ENTRY_COLUMNS, rows.entries)
+            self._insert_rows(JournalEntryRow, ENTRY_COLUMNS, entry_rows)
         if leg_rows:
             with self._writing("a journal leg"):
                 self._insert_rows(JournalLegRow, LEG_COLUMNS, leg_rows)
 
     @contextmanager
-    def streaming(self, *, document: str | None = None) -> Iterator[Callable[[JournalEntry], None]]:
+    def streaming(
+        self, *, document: str | None = None, switch_every: int = 1000
+    ) -> Iterator[Callable[[JournalEntry], None]]:
         """Store entries as they are built: the block gets a function taking one entry at a
         time, and what it was given is stored when the block ends without an error.
 
-        On PostgreSQL the legs stream to the server (one COPY, open for the whole block) as
-        they come, so the database stores and indexes them while the caller builds the next
-        ones; the entries follow in one COPY at the end. Nothing else may use the session
-        inside the block. Elsewhere the entries are collected and stored by `add`.
-        `Duplicate` when an entry id is taken.
+        On PostgreSQL the rows stream to the server as they come (`_CopyStreams`), so the
+        database stores and indexes them while the caller builds the next entries. Nothing
+        else may use the session inside the block. Elsewhere the entries are collected and
+        stored by `add`. `Duplicate` when an entry id is taken.
         """
         if not self._postgresql:
             collected: builtins.list[JournalEntry] = []
@@ -255,24 +257,20 @@ class SqlLedgerRepository(TenantScoped):
             return
         from psycopg import errors
 
-        rows = _Rows(self.tenant_id, document)
         self.session.flush()
         raw: Any = self.session.connection().connection.dbapi_connection
-        try:
-            with (
-                raw.cursor() as cursor,
-                cursor.copy(_copy_statement(JournalLegRow, LEG_COLUMNS)) as copy,
-            ):
-                write = copy.write_row
-
-                def store(e: JournalEntry) -> None:
-                    rows.legs(e, write)
-
-                yield store
-        except errors.UniqueViolation as error:
-            raise Duplicate("a journal_leg row is already stored") from error
-        if rows.entries:
-            self._insert_rows(JournalEntryRow, ENTRY_COLUMNS, rows.entries)
+        with raw.cursor() as cursor:
+            streams = _CopyStreams(cursor, _Rows(self.tenant_id, document), switch_every)
+            try:
+                yield streams.add
+                streams.close()
+            except BaseException as error:
+                streams.abort(error)
+                if isinstance(error, errors.UniqueViolation):
+                    raise Duplicate("a journal entry or leg is already stored") from error
+                if isinstance(error, errors.ForeignKeyViolation):
+                    raise MissingReference("a journal entry points at nothing") from error
+                raise
 
     def has_check(self, check: str) -> bool:
         """True when this payment (payer/TRN02) is already posted: its record or its entries
@@ -688,23 +686,26 @@ class SqlLedgerRepository(TenantScoped):
 
 
 class _Rows:
-    """Journal rows for one tenant and source document, as tuples in column order: each
-    entry's legs handed to a writer, the entries kept."""
+    """Journal rows for one tenant and source document, as tuples in column order."""
 
-    __slots__ = ("_document", "_names", "_now", "_tenant", "entries")
+    __slots__ = ("_document", "_names", "_now", "_tenant")
 
     def __init__(self, tenant: str, document: str | None) -> None:
         self._tenant = tenant
         self._document = document
         self._now = datetime.now(UTC)
         self._names: dict[Account, str] = {}
-        self.entries: builtins.list[tuple[Any, ...]] = []
 
-    def legs(self, e: JournalEntry, write: Callable[[tuple[Any, ...]], Any]) -> None:
-        """Keep the entry's row and hand each of its legs' rows to `write`."""
+    def write(
+        self,
+        e: JournalEntry,
+        write_entry: Callable[[tuple[Any, ...]], Any],
+        write_leg: Callable[[tuple[Any, ...]], Any],
+    ) -> None:
+        """Hand the entry's row to `write_entry` and each of its legs' rows to `write_leg`."""
         tenant = self._tenant
         entry_id = e.id
-        self.entries.append(
+        write_entry(
             (
                 tenant,
                 entry_id,
@@ -729,9 +730,76 @@ class _Rows:
             name = names.get(account)
             if name is None:
                 name = names[account] = str(account)
-            write(
+            write_leg(
                 (tenant, entry_id, position, name, leg.amount, leg.line, leg.reason, leg.reference)
             )
+
+
+class _CopyStreams:
+    """Entry and leg rows to PostgreSQL as they come, one COPY open at a time.
+
+    A connection runs one COPY at a time, so rows for the table whose COPY is open go
+    straight to the server and the other table's rows wait; every `switch_every` entries
+    the open COPY ends and the other table's starts with what waited. The server thus
+    stores and indexes both tables while the caller builds the next entries, and at the end
+    only the rows since the last switch are left to send.
+    """
+
+    def __init__(self, cursor: Any, rows: _Rows, switch_every: int) -> None:
+        self._cursor = cursor
+        self._rows = rows
+        self._every = max(switch_every, 1)
+        self._count = 0
+        self._held: dict[Any, builtins.list[tuple[Any, ...]]] = {
+            JournalEntryRow: [],
+            JournalLegRow: [],
+        }
+        self._open: Any = None  # the running COPY's context manager
+        self._table: Any = None
+        self._write_entry: Callable[[tuple[Any, ...]], Any] = self._held[JournalEntryRow].append
+        self._write_leg: Callable[[tuple[Any, ...]], Any] = self._held[JournalLegRow].append
+        self._start(JournalLegRow)
+
+    def add(self, e: JournalEntry) -> None:
+        self._rows.write(e, self._write_entry, self._write_leg)
+        self._count += 1
+        if self._count >= self._every:
+            self._count = 0
+            self._start(JournalEntryRow if self._table is JournalLegRow else JournalLegRow)
+
+    def close(self) -> None:
+        """End the running COPY and send what still waits."""
+        self._end()
+        for table in (JournalEntryRow, JournalLegRow):
+            if self._held[table]:
+                self._start(table)
+                self._end()
+
+    def abort(self, error: BaseException) -> None:
+        """End the running COPY with an error: the server discards it."""
+        running, self._open = self._open, None
+        if running is not None:
+            with suppress(Exception):  # `error` is what the caller raises
+                running.__exit__(type(error), error, error.__traceback__)
+
+    def _start(self, table: Any) -> None:
+        self._end()
+        columns = ENTRY_COLUMNS if table is JournalEntryRow else LEG_COLUMNS
+        running = self._cursor.copy(_copy_statement(table, columns))
+        write = running.__enter__().write_row
+        self._open, self._table = running, table
+        waiting, self._held[table] = self._held[table], []
+        for row in waiting:
+            write(row)
+        if table is JournalEntryRow:
+            self._write_entry, self._write_leg = write, self._held[JournalLegRow].append
+        else:
+            self._write_entry, self._write_leg = self._held[JournalEntryRow].append, write
+
+    def _end(self) -> None:
+        running, self._open = self._open, None
+        if running is not None:
+            running.__exit__(None, None, None)
 
 
 def _copy_statement(row_type: Any, columns: Sequence[str]) -> Any:
