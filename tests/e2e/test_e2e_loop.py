@@ -61,7 +61,7 @@ def test_a_thousand_claims_close_the_loop(
     report = run_loop(new_uow, built.claims, reference, as_of=AS_OF)
     texts_835 = [text for _, text in report.exchanges]
 
-    assert report.clean_claims == 1000
+    assert report.clean_claims == 1000 and report.held == []
     assert report.denials_queued > 0
     assert violations(new_uow, built.claims, texts_835) == []
 
@@ -102,6 +102,10 @@ def test_random_small_practices_close_the_loop(
     report = run_loop(new_uow, built.claims, reference, as_of=AS_OF)
     texts_835 = [text for _, text in report.exchanges]
     assert violations(new_uow, built.claims, texts_835) == []
+    # every claim is sent or held, and each held claim names the edit that holds it
+    assert report.clean_claims + len(report.held) == len(built.claims)
+    assert len(report.held) == report.held_claims
+    assert {pcn for pcn, _, _ in report.held} <= {c.patient_control_number for c in built.claims}
     before = ledger_snapshot(new_uow)
     for text in texts_835:
         post_835(new_uow(), text)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from openrcm.cli.output import input_errors, parse_date, print_json
+from openrcm.cli.output import input_errors, parse_date, percent, print_json
 
 DEMO_SEED = 7
 DEMO_TENANT = "demo"
@@ -229,16 +229,17 @@ def _report_pack(new_uow: Any, console: Any, day: date, out_dir: Path) -> None:
 
     pack = write_report_pack(new_uow(), out_dir / "reports", as_of=day)
     figures = kpis_json(pack.kpis, as_of=day)
-    shown = ", ".join(
-        f"{key.replace('_', ' ')} {figures[key]}"
-        for key in (
-            "days_in_ar",
-            "clean_claim_rate",
-            "denial_rate",
-            "net_collection_rate",
-            "first_pass_resolution_rate",
-        )
-        if key in figures
+    shown = "; ".join(
+        [f"days in A/R {figures['days_in_ar'] or '-'}"]
+        + [
+            f"{label} {percent(figures[key])}"
+            for key, label in (
+                ("clean_claim_rate", "clean-claim rate of claims sent"),
+                ("denial_rate", "denial rate"),
+                ("net_collection_rate", "net collection rate"),
+                ("first_pass_resolution_rate", "first-pass resolution rate"),
+            )
+        ]
     )
     console.print(f"Report pack ({len(pack.files)} files in {out_dir / 'reports'}): {shown}")
 

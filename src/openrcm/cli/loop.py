@@ -183,7 +183,7 @@ def render(report: Any) -> None:
     summary = Table("", "", title="The revenue cycle, closed")
     for label, key in (
         ("Claims", "claims"),
-        ("Clean-claim rate", "clean_claim_rate"),
+        ("Passed the scrubber first time", "clean_claim_rate"),
         ("Held by the scrubber", "held_claims"),
         ("Charges", "charges"),
         ("Insurance paid", "insurance_paid"),
@@ -197,3 +197,13 @@ def render(report: Any) -> None:
     ):
         summary.add_row(label, str(data[key]))
     console.print(summary)
+    if data["held"]:
+        held = Table(
+            "Claim",
+            "Edit",
+            "What to fix",
+            title=f"Held by the scrubber ({len(data['held'])}), first error of each",
+        )
+        for item in data["held"][:5]:
+            held.add_row(item["claim"], item["edit"], item["message"])
+        console.print(held)

@@ -66,6 +66,11 @@ def x12_input(file: Path) -> Iterator[None]:
             fail(f"{file}: {error}")
 
 
+def percent(value: Any) -> str:
+    """A rate (0.0871) as people read it ("8.7%"); "-" when there is none."""
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
 def read_note(path: Path) -> str:
     """The text of a plain-text document as other systems write it: UTF-8 (with or without
     a byte-order mark), else Windows-1252, which every EHR export of the last decades uses

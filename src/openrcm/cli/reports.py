@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from openrcm.cli.output import fail, input_errors, parse_date, print_json
+from openrcm.cli.output import fail, input_errors, parse_date, percent, print_json
 
 app = typer.Typer(help="Reports: KPIs and A/R aging.", no_args_is_help=True)
 
@@ -27,10 +27,6 @@ def _codes() -> Any:
     from openrcm.denials.reasons import load_reason_codes
 
     return load_reason_codes(find_data_dir() / "x12codes")
-
-
-def _percent(value: Any) -> str:
-    return "-" if value is None else f"{value * 100:.1f}%"
 
 
 @app.command("kpis")
@@ -65,7 +61,7 @@ def kpis(
         ("denial_rate", "Denial rate"),
         ("net_collection_rate", "Net collection rate"),
     ):
-        table.add_row(label, _percent(document[key]))
+        table.add_row(label, percent(document[key]))
     table.add_row("Charge lag (days)", str(document["charge_lag_days"] or "-"))
     table.add_row("Total A/R", document["total_ar"])
     table.add_row("Gross charges", document["gross_charges"])
@@ -80,7 +76,7 @@ def kpis(
         if document[key]:
             by = Table(title.capitalize(), "Denial rate", title=f"Denial rate by {title}")
             for name, rate in document[key].items():
-                by.add_row(name, _percent(rate))
+                by.add_row(name, percent(rate))
             console.print(by)
 
 

@@ -73,6 +73,7 @@ class LoopReport:
     claims: int = 0
     clean_claims: int = 0
     held_claims: int = 0  # scrubbed with errors: not sent
+    held: list[tuple[str, str, str]] = field(default_factory=list)  # (claim, edit, message)
     charges: Decimal = ZERO
     insurance_paid: Decimal = ZERO
     adjustments: Decimal = ZERO
@@ -97,6 +98,7 @@ class LoopReport:
             "claims": self.claims,
             "clean_claims": self.clean_claims,
             "held_claims": self.held_claims,
+            "held": [{"claim": c, "edit": code, "message": m} for c, code, m in self.held],
             "clean_claim_rate": str(self.clean_claim_rate),
             "charges": format_money(self.charges),
             "insurance_paid": format_money(self.insurance_paid),
@@ -174,8 +176,12 @@ def run_loop(
         for n, claim in enumerate(stored, 1):
             findings = scrub_claim(claim, reference.scrub_context)
             results.append((claim, findings))
-            if any(f.is_error for f in findings):
+            errors = [f for f in findings if f.is_error]
+            if errors:
                 report.held_claims += 1
+                report.held.append(
+                    (claim.patient_control_number, errors[0].code, errors[0].message)
+                )
             else:
                 clean.append(claim)
             if n % 200 == 0 or n == len(stored):
@@ -219,10 +225,11 @@ def run_loop(
             say(f"{label} 835", len(report.exchanges), len(texts_837))
         batch = _pending_secondaries(new_uow)
 
-    with clock.stage("statements"):
+    with clock.stage("statements") as stage:
         report.statements = _statements(new_uow, as_of, out_dir)
+        stage.items += report.statements
 
-    with clock.stage("balances"):
+    with clock.stage("balances", len(stored)):
         _totals(new_uow, stored, report)
     return report
 
