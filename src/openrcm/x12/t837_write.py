@@ -152,13 +152,24 @@ class _Formats:
         self.payers = _Memo(lambda k: f"NM1{e}PR{e}2{e}{text[k[0]]}{e}{e}{e}{e}{e}PI{e}{k[1]}")
         # keyed by id(): every record stays alive (the claims hold them) while a file is written
         self.addresses: dict[int, tuple[str, str]] = {}
-        self.providers: dict[tuple[int, str, bool], tuple[str, ...]] = {}
+        # by (NM101 + PRV01, a facility), then by id()
+        self.providers: dict[tuple[str, bool], dict[int, tuple[str, ...]]] = {}
 
 
 class _Body:
     """The segments of one 837 transaction set body."""
 
-    __slots__ = ("c", "e", "f", "layout", "out", "professional", "roles", "w")
+    __slots__ = (
+        "c",
+        "e",
+        "f",
+        "layout",
+        "line_rendering_args",
+        "out",
+        "professional",
+        "roles",
+        "w",
+    )
 
     def __init__(self, w: SegmentWriter, layout: Layout, formats: _Formats) -> None:
         self.w = w
@@ -168,11 +179,21 @@ class _Body:
         self.layout = layout
         self.professional = layout is PROFESSIONAL
         self.f = formats
-        # 2310x: (NM101, claim attribute, PRV01, NM101 + PRV01, a service facility)
+        # 2310x: (NM101, claim attribute, PRV01, a service facility, its blocks by provider)
+        caches = formats.providers
         self.roles = tuple(
-            (nm101, attribute, prv, nm101 + prv, attribute == "service_facility")
+            (
+                nm101,
+                attribute,
+                "" if attribute == "service_facility" else prv,
+                attribute == "service_facility",
+                caches.setdefault((nm101 + prv, attribute == "service_facility"), {}),
+            )
             for nm101, attribute, _loop, prv in layout.providers
         )
+        # 2420A: (PRV01, a facility, blocks by provider), shared with 2310B's rendering
+        prv = "PE" if self.professional else ""
+        self.line_rendering_args = (prv, False, caches.setdefault(("82" + prv, False), {}))
 
     # ---------------------------------------------------------------- parts
     def address(self, address: Address | None) -> None:
@@ -186,7 +207,8 @@ class _Body:
             a = address.__dict__
             line1 = text[a["line1"]]
             line2 = text[a["line2"]] if a["line2"] else ""
-            n3 = f"N3{e}{line1}{e}{line2}" if line2 else _trimmed(e, ["N3", line1])
+            # no trailing empty element
+            n3 = f"N3{e}{line1}{e}{line2}" if line2 else (f"N3{e}{line1}" if line1 else "N3")
             # state and ZIP code are never empty (the record checks them)
             n4 = f"N4{e}{text[a['city']]}{e}{a['state']}{e}{a['zip_code']}"
             known = addresses[id(address)] = (n3, n4)
@@ -200,12 +222,17 @@ class _Body:
             return f"NM1{e}{nm101}{e}1{e}{text[provider.name]}{e}{first}{e}{e}{e}{e}XX{e}{provider.npi}"
         return f"NM1{e}{nm101}{e}2{e}{text[provider.name]}{e}{e}{e}{e}{e}XX{e}{provider.npi}"
 
-    def provider(self, nm101: str, provider: Provider, prv: str, facility: bool, tag: str) -> None:
+    def provider(
+        self,
+        nm101: str,
+        provider: Provider,
+        prv: str,
+        facility: bool,
+        cache: dict[int, tuple[str, ...]],
+    ) -> None:
         """NM1 and PRV*`prv` when the provider has a taxonomy; a `facility` is named as an
-        organisation and followed by its address. `tag` is `nm101 + prv`."""
-        providers = self.f.providers
-        key = (id(provider), tag, facility)
-        known = providers.get(key)
+        organisation and followed by its address. `cache`: these segments by provider id()."""
+        known = cache.get(id(provider))
         if known is None:
             e = self.e
             if facility:
@@ -220,7 +247,7 @@ class _Body:
                 del self.out[mark:]
             if prv and provider.taxonomy:
                 block.append(f"PRV{e}{prv}{e}PXC{e}{provider.taxonomy}")
-            known = providers[key] = tuple(block)
+            known = cache[id(provider)] = tuple(block)
         self.out += known
 
     def person_name(self, nm101: str, person: Person, member_id: str | None) -> str:
@@ -421,10 +448,7 @@ class _Body:
                     append(f"CTP{e}{e}{e}{e}{_amount(f['ndc_quantity'])}{e}{f['ndc_unit'] or 'UN'}")
             rendering = f["rendering_provider"]
             if rendering is not None:
-                if professional:
-                    self.provider("82", rendering, "PE", False, "82PE")
-                else:
-                    self.provider("82", rendering, "", False, "82")
+                self.provider("82", rendering, *self.line_rendering_args)
             if f["adjudications"]:
                 self.line_adjudications(line)
 
@@ -493,15 +517,10 @@ class _Body:
                 out.append("HI")
         else:
             _write_institutional_codes(w, claim, dates)
-        for nm101, attribute, prv, tag, facility in self.roles:
+        for nm101, attribute, prv, facility, cache in self.roles:
             provider: Provider | None = cd[attribute]
-            if provider is None:
-                continue
-            if facility:
-                if provider.address is not None:
-                    self.provider(nm101, provider, "", True, nm101)
-                continue
-            self.provider(nm101, provider, prv, False, tag)
+            if provider is not None and (not facility or provider.address is not None):
+                self.provider(nm101, provider, prv, facility, cache)
         if cd["other_payers"]:
             self.other_payers(claim)
         self.lines(claim)
