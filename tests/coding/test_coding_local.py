@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def test_x_offsets_map_to_the_same_share_of_the_english_text(tmp_path: Path) -> 
 def test_a_bad_offset_is_refused_with_its_line(tmp_path: Path) -> None:
     x = tmp_path / "devX.tsv"
     x.write_text("doc-1\tDIAGNOSTICO\tr52\tdolor\tabc\n")
-    with pytest.raises(ValueError, match="devX.tsv:1"):
+    with pytest.raises(ValueError, match=r"devX\.tsv:1"):
         read_evidence(x)
 
 
@@ -116,3 +117,39 @@ def test_a_rare_phrase_beside_a_code_seen_once_joins_the_lexicon() -> None:
     assert hit.local == pytest.approx(1 / 2)
     # a phrase of the same note far from the evidence does not propose the code
     assert "c48.0" not in lexicon.hits(prepare("Discharged home.").sentences)
+
+
+def test_code_rates_say_how_often_a_proposed_code_was_gold() -> None:
+    from openrcm.coding.model import CodeRates
+
+    codes = ["r69", "r69", "r69", "r69", "i10", "i10", "i10.9"]
+    labels = [0, 0, 0, 1, 1, 1, 0]
+    rates = CodeRates.fit(codes, labels)
+    base = 3 / 7
+    r69, r69_seen, _, _ = rates.row("r69")
+    i10, _, i_category, _ = rates.row("i10")
+    assert r69 == pytest.approx((1 + 2 * base) / (4 + 2))
+    assert i10 == pytest.approx((2 + 2 * base) / (2 + 2)) and i10 > r69
+    assert i_category == pytest.approx((2 + 2 * base) / (3 + 2))  # i10 and i10.9
+    assert r69_seen == pytest.approx(math.log1p(4))
+    # a code never proposed in training gets the base rate and no count
+    assert rates.row("z99.9") == pytest.approx((base, 0.0, base, 0.0))
+
+
+def test_code_rates_of_each_fold_never_see_that_fold(knowledge) -> None:  # type: ignore[no-untyped-def]
+    from openrcm.coding.model import OutOfFold, add_code_rates
+
+    texts = [
+        _note("High fever on admission." if i % 2 else "A dry cough.", "Known hypertension.")
+        for i in range(10)
+    ]
+    prepared = [prepare(t) for t in texts]
+    gold = [frozenset({"r50.9" if i % 2 else "r05.9", "i10"}) for i in range(10)]
+    # one note alone carries a made-up code: its own fold's rate for it must be the unseen one
+    gold[0] = gold[0] | {"q99.9"}
+    data = OutOfFold(
+        rows=[[] for _ in range(2)], labels=[1, 0], notes=[0, 1], codes=["q99.9", "q99.9"]
+    )
+    add_code_rates(data, prepared, gold, knowledge, folds=5, evidence=None)
+    assert data.rows[0][1] == 0.0  # note 0's fold: q99.9 never proposed elsewhere
+    assert len(data.rows[1]) == 4

@@ -116,3 +116,11 @@ def test_the_baseline_matches_whole_titles_only(icd) -> None:  # type: ignore[no
     found = baseline.predict("Known essential (primary) hypertension. Some hypertension.")
     assert "i10" in found
     assert baseline.predict("High blood pressure.") == []
+
+
+def test_the_codiesp_convention_lists_each_condition_as_written(icd) -> None:  # type: ignore[no-untyped-def]
+    found = [s("E11.9", 0.9), s("G62.9", 0.8), s("E10.9", 0.4)]
+    us = [x.code for x in apply_guidelines(found, icd, "", Policy())]
+    assert us == ["E11.40"]  # combination code; E10.9 excluded by E11 (Excludes1)
+    codiesp = [x.code for x in apply_guidelines(found, icd, "", Policy.codiesp())]
+    assert codiesp == ["E11.9", "G62.9", "E10.9"]

@@ -14,6 +14,7 @@ every note. The dev split is never used. The final classifier is kept as a `Tree
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ class CodeModel:
     uses_knowledge: bool
     stats: dict[str, float] = field(default_factory=dict)
     similar: NoteSimilarity | None = None
+    rates: CodeRates | None = None
 
     def rank(self, note: Note, knowledge: Knowledge | None) -> list[Scored]:
         """Every candidate with its score, best first."""
@@ -55,6 +57,9 @@ class CodeModel:
         doc = self.similar.scores(note.sentences) if self.similar is not None else None
         add_similar(found, doc)
         codes, rows = feature_rows(note, found, knowledge, self.lexicon, doc)
+        if self.rates is not None:
+            rates = self.rates
+            rows = [[*row, *rates.row(code)] for code, row in zip(codes, rows, strict=True)]
         scores = _scores(self.classifier, rows)
         ranked = [Scored(c, s, found[c]) for c, s in zip(codes, scores, strict=True)]
         ranked.sort(key=lambda s: (-s.score, s.code))
@@ -64,6 +69,56 @@ class CodeModel:
         """The candidates above the threshold; at least the best one (every note has a code)."""
         kept = [s for s in ranked if s.score >= self.threshold]
         return kept or list(ranked[:1])
+
+
+RATE_FEATURES = ("code_rate", "code_candidates", "category_rate", "category_candidates")
+
+
+@dataclass
+class CodeRates:
+    """How often a code (and its category) proposed as a candidate was a gold code, over
+    candidate rows scored out of fold: some codes are proposed often and rarely coded
+    (R69 beside every vague phrase), others are coded nearly whenever they are proposed.
+    Smoothed towards the share of all candidates that are gold."""
+
+    code: dict[str, tuple[float, float]]
+    category: dict[str, tuple[float, float]]
+    base: float
+
+    SMOOTHING = 2.0
+
+    @classmethod
+    def fit(cls, codes: Sequence[str], labels: Sequence[int]) -> CodeRates:
+        base = sum(labels) / max(1, len(labels))
+        tables = []
+        for key in (_itself, _category):
+            seen: dict[str, list[int]] = {}
+            for code, label in zip(codes, labels, strict=True):
+                tally = seen.setdefault(key(code), [0, 0])
+                tally[0] += 1
+                tally[1] += label
+            tables.append(
+                {
+                    k: ((n_pos + cls.SMOOTHING * base) / (n + cls.SMOOTHING), math.log1p(n))
+                    for k, (n, n_pos) in seen.items()
+                }
+            )
+        return cls(tables[0], tables[1], base)
+
+    def row(self, code: str) -> tuple[float, float, float, float]:
+        unseen = (self.base, 0.0)
+        return (
+            *self.code.get(code, unseen),
+            *self.category.get(_category(code), unseen),
+        )
+
+
+def _itself(code: str) -> str:
+    return code
+
+
+def _category(code: str) -> str:
+    return code.split(".")[0]
 
 
 SIMILAR_TOP = 10  # whole-note similarity proposes its best codes as candidates too
@@ -227,6 +282,7 @@ def train_code_model(
     seed: int = 13,
     progress: Progress | None = None,
     evidence: Sequence[Mapping[str, Sequence[int]]] | None = None,
+    code_rates: bool = False,
 ) -> CodeModel:
     """Learn one code system from prepared notes and their gold codes (see module docstring).
     `evidence`: per note, code -> estimated offsets of its mentions (local lexicon counts)."""
@@ -234,6 +290,10 @@ def train_code_model(
     data, counts = out_of_fold(
         prepared, gold, knowledge, folds=folds, progress=progress, evidence=evidence
     )
+    rates = None
+    if code_rates:
+        add_code_rates(data, prepared, gold, knowledge, folds=folds, evidence=evidence)
+        rates = CodeRates.fit(data.codes, data.labels)
     tuning = frozenset(i for i in range(len(prepared)) if i % folds == 0)
     threshold, stats = tune(data, tuning, seed)
     if progress:
@@ -245,10 +305,39 @@ def train_code_model(
         candidate_recall=sum(data.labels) / max(1, gold_total),
         threshold=threshold,
         seconds=time.perf_counter() - started,
-        features=float(len(FEATURES)),
+        features=float(len(FEATURES) + (len(RATE_FEATURES) if rates is not None else 0)),
     )
     log.info("%s model trained: %s", system, stats)
     similar = NoteSimilarity.fit([note_terms(p.sentences) for p in prepared], gold)
     return CodeModel(
-        system, counts.lexicon(), final, threshold, knowledge is not None, stats, similar
+        system, counts.lexicon(), final, threshold, knowledge is not None, stats, similar, rates
     )
+
+
+def add_code_rates(
+    data: OutOfFold,
+    prepared: Sequence[Note],
+    gold: Sequence[frozenset[str]],
+    knowledge: Knowledge | None,
+    *,
+    folds: int,
+    evidence: Sequence[Mapping[str, Sequence[int]]] | None,
+) -> None:
+    """Append the `CodeRates` columns to every out-of-fold row, each fold's rates learned
+    without that fold: from candidates of the other notes, proposed by lexicons that never
+    saw the fold either. (Rates from the outer out-of-fold rows would leak a fold's labels:
+    a code seen in only two notes is proposed for one of them only when the other carries
+    it.)"""
+    for fold in range(folds):
+        rest = [i for i in range(len(prepared)) if i % folds != fold]
+        inner, _ = out_of_fold(
+            [prepared[i] for i in rest],
+            [gold[i] for i in rest],
+            knowledge,
+            folds=folds - 1,
+            evidence=[evidence[i] for i in rest] if evidence is not None else None,
+        )
+        rates = CodeRates.fit(inner.codes, inner.labels)
+        for j, i in enumerate(data.notes):
+            if i % folds == fold:
+                data.rows[j].extend(rates.row(data.codes[j]))

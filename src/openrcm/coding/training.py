@@ -92,6 +92,7 @@ def train_models(
         knowledge,
         progress=stage("diagnoses"),
         evidence=[n.evidence for n in notes],
+        code_rates=True,
     )
     procedures = train_code_model(
         "icd10pcs",
