@@ -12,7 +12,17 @@ import pytest
 from remit_factories import cas, clp, era, svc
 
 from openrcm.domain import Claim, ClaimStatus, OtherPayer
-from openrcm.ledger import DEPOSITS, JournalEntry, Leg, SourceKind, entry, patient_ar
+from openrcm.ledger import (
+    DEPOSITS,
+    JournalEntry,
+    Leg,
+    SourceKind,
+    entry,
+    insurance_ar,
+    patient_ar,
+    refunds_payable,
+    unapplied_cash,
+)
 from openrcm.service import ledger as ledger_service
 from openrcm.service import remit as remit_service
 from openrcm.store.errors import Duplicate
@@ -262,3 +272,38 @@ def test_entries_streamed_read_back_exactly_and_a_taken_id_is_a_duplicate(uow, p
             store(dataclasses.replace(written[0], id="streamed:new2"))
     with uow:
         assert len(uow.ledger.for_claims(["S1"])) == 6
+
+
+@pytest.mark.parametrize(
+    "account", [patient_ar("G:1"), unapplied_cash("credit:G1"), refunds_payable("87726")]
+)
+def test_legs_on_a_party_account_are_found_through_the_partial_account_index(
+    uow, practice, account
+) -> None:
+    with uow:
+        practice.store(uow)
+        uow.commit()
+    e = entry(
+        id="indexed:1",
+        entry_date=date(2025, 5, 1),
+        source=SourceKind.ADJUSTMENT,
+        source_id="indexed",
+        legs=(Leg(account, D("3.00"), None, "x"), Leg(insurance_ar("87726"), D("-3.00"), 1, "x")),
+        claim="I1",
+    )
+    with uow:
+        uow.ledger.add([e])
+        uow.commit()
+    with uow:
+        assert uow.ledger.for_account(account) == [e]
+        assert uow.ledger.for_account(insurance_ar("87726")) == [e], "found without the index"
+        statement = uow.ledger._legs_on(account)
+        connection = uow.session.connection()
+        compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            # the compiled text is the driver's (percents doubled), as the repository sends it
+            plan = [r[0] for r in connection.exec_driver_sql(f"EXPLAIN {compiled}")]
+        else:
+            plan = [r[3] for r in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
+    assert any("ix_journal_leg_tenant_id_account" in line for line in plan), plan
