@@ -6,9 +6,9 @@ builds the entries, and entries, work items (exceptions, denials, discrepancies,
 claims), the payment's record (BPR02, TRN02) and claim statuses (moved in bulk) are written
 together or not at all. Entries go to the store as posting builds them (each posted claim's
 charge entry just before its first payment entry), so on PostgreSQL the server stores them
-while the rest of the payment is being posted. A payment already in the ledger is skipped; the file's hash is
-recorded after its last payment, so the same file twice changes nothing, and a file
-interrupted half-way finishes where it stopped.
+while the rest of the payment is being posted. A payment already in the ledger is skipped;
+the file's hash is recorded after its last payment, so the same file twice changes nothing,
+and a file interrupted half-way finishes where it stopped.
 
 The work queue is read and resolved here too: `resolve_work_items` closes items with a
 note, `pending_secondary_claims` gives the secondary and tertiary claims posting built and
