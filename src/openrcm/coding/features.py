@@ -84,6 +84,16 @@ class Candidate:
             spans = [(m.start, m.end) for m in partial]
         return list(dict.fromkeys(spans))
 
+    def first_start(self) -> int | None:
+        """Where the earliest of `spans()` starts (without building them)."""
+        starts = [m.start for m in self.term_matches if m.coverage == 1.0]
+        if self.phrase_hits:
+            floor = STRONG * max(h.precision for h in self.phrase_hits)
+            starts.extend(h.start for h in self.phrase_hits if h.precision >= floor)
+        if not starts:
+            starts = [m.start for m in self.term_matches]
+        return min(starts, default=None)
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -155,25 +165,24 @@ def feature_rows(
     codes = sorted(found)
     doc = {c: (doc_scores or {}).get(c, 0.0) for c in codes}
     doc_order = {c: i for i, c in enumerate(sorted(codes, key=lambda c: -doc[c]))}
-    best: dict[str, float] = {}
-    for code in codes:
-        hits = found[code].phrase_hits
-        best[code] = max((h.precision for h in hits), default=0.0)
+    ordered = {c: sorted(found[c].phrase_hits, key=_by_precision) for c in codes}
+    best = {c: hits[0].precision if hits else 0.0 for c, hits in ordered.items()}
     by_category: dict[str, list[str]] = defaultdict(list)
     for code in codes:
         by_category[code.split(".")[0]].append(code)
+    category_best = {k: max(best[c] for c in rivals) for k, rivals in by_category.items()}
     length = max(1, len(note.text))
     n_candidates = math.log1p(len(codes))
     rows = []
     for code in codes:
         cand = found[code]
-        hits = sorted(cand.phrase_hits, key=lambda h: -h.precision)
+        hits = ordered[code]
         top = hits[:3]
         distinct = {h.phrase: h.precision for h in hits}
         miss = 1.0
         for p in distinct.values():
             miss *= 1.0 - min(p, 0.99)
-        spans = cand.spans()
+        first = cand.first_start()
         rivals = by_category[code.split(".")[0]]
         in_icd = knowledge is not None and code in knowledge
         billable = knowledge.is_billable(code) if knowledge is not None else False
@@ -199,9 +208,9 @@ def feature_rows(
                 1.0 if in_icd and not billable else 0.0,
                 1.0 if code.startswith("r") else 0.0,
                 float(ord(code[0]) - ord("a")),
-                min((s for s, _ in spans), default=length) / length,
+                (length if first is None else first) / length,
                 float(len(rivals) - 1),
-                1.0 if best[code] >= max(best[c] for c in rivals) else 0.0,
+                1.0 if best[code] >= category_best[code.split(".")[0]] else 0.0,
                 n_candidates,
                 doc[code],
                 math.log1p(doc_order[code]),
@@ -209,6 +218,10 @@ def feature_rows(
             ]
         )
     return codes, rows
+
+
+def _by_precision(hit: PhraseHit) -> float:
+    return -hit.precision
 
 
 def _local(hits: Sequence[PhraseHit]) -> tuple[float, float, float, float]:

@@ -65,6 +65,7 @@ class Knowledge:
             index, idf = term_index(terms)
         self._idf = idf
         self._index = index
+        self._known: dict[str, tuple[bool, bool]] = {}
 
     def title(self, code: str) -> str:
         if self.icd is None:
@@ -72,13 +73,18 @@ class Knowledge:
         return self.icd.title(code) or ""
 
     def __contains__(self, code: str) -> bool:
-        return self.icd is not None and code in self.icd
+        return self._status(code)[0]
 
     def is_billable(self, code: str) -> bool:
-        if self.icd is None:
-            return False
-        record = self.icd.get(code)
-        return bool(record and record.billable)
+        return self._status(code)[1]
+
+    def _status(self, code: str) -> tuple[bool, bool]:
+        """(known, billable), remembered: the ranker asks for every candidate of every note."""
+        known = self._known.get(code)
+        if known is None:
+            record = self.icd.get(code) if self.icd is not None else None
+            known = self._known[code] = (record is not None, bool(record and record.billable))
+        return known
 
     def match(self, sentence: Sequence[Token], *, partial: float = 1.0) -> list[TermMatch]:
         """Every term whose stems occur in the sentence, with the span covering them.

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from openrcm.coding.text import Token
 
@@ -31,8 +31,7 @@ LOCAL_SUPPORT = 1  # a pair seen next to the code's evidence in this many notes 
 LOCAL_PRECISION = 0.3  # ... with this local precision joins the lexicon whatever its support
 
 
-@dataclass(frozen=True, slots=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):  # a tuple: notes create thousands
     code: str
     precision: float  # smoothed share of notes with the phrase that carry the code
     support: int  # notes with both the phrase and the code
@@ -104,6 +103,7 @@ class Lexicon:
             phrase: {c: r for r, c in enumerate(sorted(codes, key=lambda c: (-codes[c], c)))}
             for phrase, codes in pairs.items()
         }
+        self._entries: dict[str, list[tuple[str, float, int, int, float]]] = {}
 
     @classmethod
     def fit(
@@ -131,28 +131,28 @@ class Lexicon:
     def hits(self, sentences: Sequence[Sequence[Token]]) -> dict[str, list[PhraseHit]]:
         """Every code suggested by a phrase of the note, with the phrase's evidence."""
         found: dict[str, list[PhraseHit]] = defaultdict(list)
+        pairs = self.pairs
         for sentence in sentences:
             for phrase, start, end in phrases(sentence):
-                codes = self.pairs.get(phrase)
-                if not codes:
+                if phrase not in pairs:
                     continue
-                total = self.phrase_notes[phrase] + self.smoothing
-                ranks = self._ranks[phrase]
-                near = self.local.get(phrase, {})
-                for code, n in codes.items():
+                entries = self._entries.get(phrase)
+                if entries is None:
+                    entries = self._entries[phrase] = self._phrase_entries(phrase)
+                for code, precision, n, rank, local in entries:
                     found[code].append(
-                        PhraseHit(
-                            code,
-                            n / total,
-                            n,
-                            ranks[code],
-                            phrase,
-                            start,
-                            end,
-                            near.get(code, 0) / total,
-                        )
+                        PhraseHit(code, precision, n, rank, phrase, start, end, local)
                     )
         return found
+
+    def _phrase_entries(self, phrase: str) -> list[tuple[str, float, int, int, float]]:
+        total = self.phrase_notes[phrase] + self.smoothing
+        ranks = self._ranks[phrase]
+        near = self.local.get(phrase, {})
+        return [
+            (code, n / total, n, ranks[code], near.get(code, 0) / total)
+            for code, n in self.pairs[phrase].items()
+        ]
 
 
 class PairCounts:
