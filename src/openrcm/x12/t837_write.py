@@ -52,12 +52,20 @@ from openrcm.x12.tokenizer import Delimiters
 
 # ====================================================================== writing
 #
-# Segments are built as strings directly (f-strings and joins, one append each). What repeats
-# in a file is formatted once per file: amounts, dates, free text, names, a provider's or an
-# address's segments, a payer's NM1, the DTP of a date. `SegmentWriter.add` stays for the
-# rarer institutional segments. Rules kept from the general builder: no trailing empty
-# element and no trailing empty component. A StrEnum formats as its value (f"{sex}" is
-# "F"), which is cheaper than `.value` (a property).
+# Segments are built as strings directly (f-strings and joins, one append each), and each
+# claim's segments (with the HL loops opened before it) are joined into one string as soon
+# as it is written (`TransactionBody.segment_count` counts them), so that few strings live
+# until the interchange is joined. What repeats in a file is formatted once per file (`_Formats`):
+# dates, free text, names, a provider's or an address's segments, a payer's NM1, the DTP of
+# a date; amounts are not (see `_amount`). `SegmentWriter.add` stays for the rarer
+# institutional segments. Rules kept from the general builder: no trailing empty element and
+# no trailing empty component. A StrEnum formats as its value (f"{sex}" is "F"), which is
+# cheaper than `.value` (a property). The output is byte-identical to the straightforward
+# writer's (`bench/x12_write.py --save/--compare` checks a varied set of files).
+#
+# Speed (bench/x12.py (f), 100,000 claims of tests/x12/x12_claims, CPU time on a shared
+# 2-core machine at load 5-6): about 10,000 claims/s before these memos, this hierarchy and
+# the joins per claim; about 20,000-22,000 after.
 
 _SELF = Relationship.SELF
 _CODE = attrgetter("code")
@@ -393,7 +401,8 @@ class _Body:
                         f"CAS{e}{first['group']}{e}{first['reason']}{e}{_amount(first['amount'])}"
                     )
                     out.append(
-                        f"CAS{e}{second['group']}{e}{second['reason']}{e}{_amount(second['amount'])}"
+                        f"CAS{e}{second['group']}{e}{second['reason']}{e}"
+                        f"{_amount(second['amount'])}"
                     )
                 else:
                     self.cas(adjustments)
