@@ -18,7 +18,18 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, Table, any_, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from openrcm.domain.claim import Claim
@@ -221,6 +232,9 @@ class SqlClaimRepository(TenantScoped):
                 groups[(first[claim_id].status.value, claim.status.value)].append(claim_id)
         now = datetime.now(UTC)
         table: Table = ClaimRow.__table__  # type: ignore[assignment]
+        # SQLite would find the rows through the (tenant_id, status) index and read every
+        # claim in that status once per chunk; the unary + leaves it the primary key
+        status_column: Any = table.c.status if self._postgresql else literal_column("+status")
         with self._writing("a claim status"):
             for (before_status, after_status), ids in groups.items():
                 for chunk in self._chunks(ids):
@@ -229,7 +243,7 @@ class SqlClaimRepository(TenantScoped):
                         .where(
                             table.c.tenant_id == self.tenant_id,
                             self._among(table.c.id, chunk),
-                            table.c.status == before_status,
+                            status_column == before_status,
                         )
                         .values(status=after_status, updated_at=now)
                     )
