@@ -153,3 +153,37 @@ def test_code_rates_of_each_fold_never_see_that_fold(knowledge) -> None:  # type
     add_code_rates(data, prepared, gold, knowledge, folds=5, evidence=None)
     assert data.rows[0][1] == 0.0  # note 0's fold: q99.9 never proposed elsewhere
     assert len(data.rows[1]) == 4
+
+
+def test_a_repeated_phrase_is_one_hit_that_keeps_every_occurrence() -> None:
+    notes = [_note("Fever again.", "Fever at night."), _note("Fever.", "A cough.")]
+    gold = [frozenset({"r50.9"}), frozenset({"r50.9"})]
+    lexicon = PairCounts([note_phrases(prepare(n).sentences) for n in notes], gold).lexicon()
+    text = "Fever on Monday. Then fever on Friday."
+    (hit,) = [h for h in lexicon.hits(prepare(text).sentences)["r50.9"] if h.phrase == "fever"]
+    assert [text[s:e] for s, e in hit.occurrences()] == ["Fever", "fever"]
+    from openrcm.coding.features import Candidate
+
+    assert Candidate("r50.9", [hit]).spans() == list(hit.occurrences())
+
+
+def test_the_threshold_is_tuned_over_every_fold_out_of_fold() -> None:
+    import random
+
+    from openrcm.coding.model import OutOfFold, tune
+
+    rng = random.Random(3)
+    data = OutOfFold(gold=[frozenset({"a00"}) for _ in range(40)])
+    for note in range(40):
+        for code, label in (("a00", 1), ("b00", 0), ("c00", 0)):
+            signal = label if rng.random() < 0.9 else 1 - label
+            data.rows.append([signal + rng.random() * 0.1, rng.random()])
+            data.labels.append(label)
+            data.notes.append(note)
+            data.codes.append(code)
+    folds = [frozenset(i for i in range(40) if i % 4 == f) for f in range(4)]
+    threshold, stats = tune(data, folds)
+    assert stats["tuning_notes"] == 40.0
+    assert stats["tuning_candidate_recall"] == 1.0
+    assert stats["tuning_f1"] > 0.8
+    assert 0.05 < threshold < 0.95

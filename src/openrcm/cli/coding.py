@@ -28,7 +28,8 @@ PolicyOption = Annotated[
     typer.Option(
         "--policy",
         help="us: US outpatient guidelines (default); codiesp: keep negated/uncertain/family "
-        "mentions and symptoms, as CodiEsp's gold does.",
+        "mentions and symptoms and list each condition as written (no combination codes or "
+        "Excludes1), as CodiEsp's gold does.",
     ),
 ]
 EvalPolicyOption = Annotated[

@@ -73,13 +73,18 @@ class Candidate:
         )
         best = max((h.precision for h in self.phrase_hits), default=0.0)
         strong = sorted(
-            (h for h in self.phrase_hits if h.precision >= STRONG * best),
-            key=lambda h: (-h.precision, h.start),
+            (
+                (h.precision, at)
+                for h in self.phrase_hits
+                if h.precision >= STRONG * best
+                for at in h.occurrences()
+            ),
+            key=lambda h: (-h[0], h[1][0]),
         )
         partial = sorted(
             (m for m in self.term_matches if m.coverage < 1.0), key=lambda m: (-m.weight, m.start)
         )
-        spans = [(m.start, m.end) for m in full] + [(h.start, h.end) for h in strong]
+        spans = [(m.start, m.end) for m in full] + [at for _, at in strong]
         if not spans:
             spans = [(m.start, m.end) for m in partial]
         return list(dict.fromkeys(spans))
@@ -195,7 +200,7 @@ def feature_rows(
                 1.0 - miss if hits else 0.0,
                 float(min((h.rank for h in hits), default=9)),
                 float(hits[0].phrase.count(" ") + 1) if hits else 0.0,
-                math.log1p(len({h.start for h in hits})),
+                math.log1p(len({at[0] for h in hits for at in h.occurrences()})),
                 1.0 if any(m.coverage == 1.0 for m in cand.term_matches) else 0.0,
                 max((m.coverage for m in cand.term_matches), default=0.0),
                 max((m.weight for m in cand.term_matches), default=0.0),

@@ -40,6 +40,10 @@ class PhraseHit(NamedTuple):  # a tuple: notes create thousands
     start: int
     end: int
     local: float = 0.0  # smoothed share of notes with the phrase where it is near the code
+    more: tuple[tuple[int, int], ...] = ()  # the phrase's later occurrences in the note
+
+    def occurrences(self) -> tuple[tuple[int, int], ...]:
+        return ((self.start, self.end), *self.more)
 
 
 def phrases(sentence: Sequence[Token]) -> Iterable[tuple[str, int, int]]:
@@ -129,20 +133,24 @@ class Lexicon:
         return self._categories.get(code.split(".")[0], 0) / max(1, self.notes)
 
     def hits(self, sentences: Sequence[Sequence[Token]]) -> dict[str, list[PhraseHit]]:
-        """Every code suggested by a phrase of the note, with the phrase's evidence."""
-        found: dict[str, list[PhraseHit]] = defaultdict(list)
+        """Every code suggested by a phrase of the note, with the phrase's evidence: one hit
+        per phrase and code, at the phrase's first occurrence, the others in `more`."""
         pairs = self.pairs
+        seen: dict[str, list[tuple[int, int]]] = {}
         for sentence in sentences:
             for phrase, start, end in phrases(sentence):
-                if phrase not in pairs:
-                    continue
-                entries = self._entries.get(phrase)
-                if entries is None:
-                    entries = self._entries[phrase] = self._phrase_entries(phrase)
-                for code, precision, n, rank, local in entries:
-                    found[code].append(
-                        PhraseHit(code, precision, n, rank, phrase, start, end, local)
-                    )
+                if phrase in pairs:
+                    seen.setdefault(phrase, []).append((start, end))
+        found: dict[str, list[PhraseHit]] = defaultdict(list)
+        for phrase, where in seen.items():
+            entries = self._entries.get(phrase)
+            if entries is None:
+                entries = self._entries[phrase] = self._phrase_entries(phrase)
+            (start, end), more = where[0], tuple(where[1:])
+            for code, precision, n, rank, local in entries:
+                found[code].append(
+                    PhraseHit(code, precision, n, rank, phrase, start, end, local, more)
+                )
         return found
 
     def _phrase_entries(self, phrase: str) -> list[tuple[str, float, int, int, float]]:

@@ -3,11 +3,10 @@
 Training rows come from cross-validation over the training notes: for each fold the
 lexicon is learned from the other folds, so every candidate is scored by a lexicon that
 never saw its note, as at prediction time; so is the whole-note similarity score
-(`similar`), fitted per fold on the other folds' notes. One fold is held out for tuning:
-a classifier
-fitted on the other folds' rows picks the decision threshold that maximises micro-F1 on
-the held-out notes; the final classifier is then fitted on every row and the lexicon on
-every note. The dev split is never used. The final classifier is kept as a `TreeEnsemble`
+(`similar`), fitted per fold on the other folds' notes. The decision threshold maximises
+micro-F1 over every training note, each fold's rows scored by a classifier fitted on the
+other folds' rows (one 100-note fold alone gave a noisy threshold, for procedures most);
+the final classifier is then fitted on every row and the lexicon on every note. The dev split is never used. The final classifier is kept as a `TreeEnsemble`
 (numpy arrays), so scoring and loading need no scikit-learn.
 """
 
@@ -256,18 +255,25 @@ def fit_rows(rows: Sequence[Sequence[float]], labels: Sequence[int], seed: int =
     return model
 
 
-def tune(data: OutOfFold, tuning: frozenset[int], seed: int = 13) -> tuple[float, dict[str, float]]:
-    """The threshold that maximises micro-F1 on the `tuning` notes, learned on the rest."""
-    fit = [j for j, i in enumerate(data.notes) if i not in tuning]
-    held = [j for j, i in enumerate(data.notes) if i in tuning]
-    model = fit_rows([data.rows[j] for j in fit], [data.labels[j] for j in fit], seed)
-    scores = _scores(model, [data.rows[j] for j in held])
+def tune(
+    data: OutOfFold, folds: Sequence[frozenset[int]], seed: int = 13
+) -> tuple[float, dict[str, float]]:
+    """The threshold that maximises micro-F1 over the notes of `folds`, each fold's rows
+    scored by a classifier fitted on the rows of every other note."""
+    scored: list[tuple[float, bool]] = []
+    tuning: set[int] = set()
+    for fold in folds:
+        fit = [j for j, i in enumerate(data.notes) if i not in fold]
+        held = [j for j, i in enumerate(data.notes) if i in fold]
+        model = fit_rows([data.rows[j] for j in fit], [data.labels[j] for j in fit], seed)
+        scores = _scores(model, [data.rows[j] for j in held])
+        scored.extend((s, bool(data.labels[j])) for s, j in zip(scores, held, strict=True))
+        tuning |= fold
     gold_total = sum(len(data.gold[i]) for i in tuning)
-    pairs = [(s, bool(data.labels[j])) for s, j in zip(scores, held, strict=True)]
-    threshold, f1 = best_threshold(pairs, gold_total)
+    threshold, f1 = best_threshold(scored, gold_total)
     return threshold, {
         "tuning_notes": float(len(tuning)),
-        "tuning_candidate_recall": sum(data.labels[j] for j in held) / max(1, gold_total),
+        "tuning_candidate_recall": sum(label for _, label in scored) / max(1, gold_total),
         "tuning_f1": f1,
     }
 
@@ -294,7 +300,7 @@ def train_code_model(
     if code_rates:
         add_code_rates(data, prepared, gold, knowledge, folds=folds, evidence=evidence)
         rates = CodeRates.fit(data.codes, data.labels)
-    tuning = frozenset(i for i in range(len(prepared)) if i % folds == 0)
+    tuning = [frozenset(i for i in range(len(prepared)) if i % folds == f) for f in range(folds)]
     threshold, stats = tune(data, tuning, seed)
     if progress:
         progress("classifier", 0, 1)
