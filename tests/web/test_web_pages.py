@@ -4,6 +4,7 @@ htmx, 835 upload, the statement, escaping of what users typed, logout."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from api_world import PASSWORD, era_text
@@ -201,3 +202,103 @@ def test_an_unmatched_payment_is_resolved_from_the_remittance_page(browser) -> N
     assert done.status_code == 303 and done.headers["location"] == "/remittances"
     page = client.get("/remittances")
     assert "GHOST-9" not in page.text and "Nothing waiting." in page.text
+
+
+def coded_note(note: str) -> Any:
+    """What the engine answers for the test note: a combination code with its evidence, a
+    negated finding's flag, and a physician query."""
+    from openrcm.coding.result import CodingResult, Evidence, Query, Suggestion
+
+    phrase = "type 2 diabetes with diabetic neuropathy"
+    start = note.index(phrase)
+    span = Evidence(start=start, end=start + len(phrase), text=phrase)
+    return CodingResult(
+        suggestions=(
+            Suggestion(
+                code="E11.40",
+                title="Type 2 diabetes mellitus with diabetic neuropathy, unspecified",
+                score=0.91,
+                evidence=(span,),
+            ),
+            Suggestion(
+                code="I10",
+                title="Essential (primary) hypertension",
+                score=0.77,
+                flags=("historical",),
+            ),
+        ),
+        queries=(
+            Query(
+                kind="laterality",
+                code=None,
+                question="Which knee is affected?",
+                options=("right", "left", "both"),
+            ),
+        ),
+    )
+
+
+def test_a_coder_reviews_suggestions_and_the_decisions_are_stored(browser, resources) -> None:
+    from openrcm.service.coding import decisions
+
+    client, csrf = browser
+    note = "68-year-old with type 2 diabetes with diabetic neuropathy; knee pain. History of hypertension."
+    resources.suggest_codes = coded_note
+    page = client.post("/coding", data={"csrf_token": csrf, "note": note})
+    assert page.status_code == 200
+    assert "E11.40" in page.text and "<q>type 2 diabetes with diabetic neuropathy</q>" in page.text
+    assert "historical" in page.text and "Which knee is affected?" in page.text
+    note_id = re.search(r'name="note_id" value="([^"]+)"', page.text).group(1)
+
+    accepted = client.post(
+        "/coding/decisions",
+        data={
+            "csrf_token": csrf,
+            "note_id": note_id,
+            "code": "E11.40",
+            "decision": "accept",
+            "score": "0.91",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert accepted.status_code == 200 and "Accepted by bob-biller" in accepted.text
+    assert "<html" not in accepted.text
+    replaced = client.post(
+        "/coding/decisions",
+        data={
+            "csrf_token": csrf,
+            "note_id": note_id,
+            "code": "I10",
+            "decision": "replace",
+            "replacement": "I11.9",
+        },
+    )
+    assert replaced.status_code == 200 and "Replaced by I119" in replaced.text
+    no_code = client.post(
+        "/coding/decisions",
+        data={"csrf_token": csrf, "note_id": note_id, "code": "I10", "decision": "replace"},
+        headers={"HX-Request": "true"},
+    )
+    assert no_code.status_code == 422 and "replacement" in no_code.text
+    forged = client.post(
+        "/coding/decisions", data={"note_id": note_id, "code": "I10", "decision": "reject"}
+    )
+    assert forged.status_code == 403
+
+    stored = decisions(resources.unit_of_work("northside"), note_id=note_id)
+    assert [(d.code, d.decision, d.replacement, d.decided_by) for d in stored] == [
+        ("E1140", "accept", None, "bob-biller"),
+        ("I10", "replace", "I119", "bob-biller"),
+    ]
+
+
+def test_coding_is_for_those_who_code(client, world) -> None:
+    token = csrf_of(client.get("/login").text)
+    client.post(
+        "/login",
+        data={"username": "audrey-auditor", "password": PASSWORD, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    home = client.get("/")
+    assert home.status_code == 200 and 'href="/coding"' not in home.text
+    assert client.get("/coding").status_code == 403

@@ -294,6 +294,93 @@ def code_search(
     return render(request, name, who, q=q, system=system, hits=hits)
 
 
+# -- computer-assisted coding ------------------------------------------------------------------
+
+
+def note_id_of(note: str) -> str:
+    """A stable id for a note's decisions: its digest (the note itself is not stored)."""
+    import hashlib
+
+    return "note-" + hashlib.sha256(note.encode()).hexdigest()[:20]
+
+
+@router.get("/coding", response_class=HTMLResponse)
+def coding_page(request: Request, who: WebCode) -> HTMLResponse:
+    return render(request, "coding.html", who, note="", encounter="", result=None, error=None)
+
+
+@router.post("/coding", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def coding_suggest(
+    request: Request,
+    who: WebCode,
+    note: Annotated[str, Form(min_length=1, max_length=100_000)],
+    encounter: Annotated[str, Form(max_length=64)] = "",
+) -> HTMLResponse:
+    """Suggested codes for a note, each with its evidence, flags and accept/reject buttons."""
+    from openrcm.api.routes.coding import plain
+
+    suggest = who.resources.coding_engine()
+    if suggest is None:
+        return render(
+            request,
+            "coding.html",
+            who,
+            status_code=503,
+            note=note,
+            encounter=encounter,
+            result=None,
+            error="The coding engine is not available on this server.",
+        )
+    result = plain(suggest(note))
+    who.audit(AuditAction.READ, "note", "coding-suggestion")
+    return render(
+        request,
+        "coding.html",
+        who,
+        note=note,
+        encounter=encounter.strip(),
+        note_id=note_id_of(note),
+        result=result,
+        error=None,
+    )
+
+
+@router.post("/coding/decisions", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def coding_decide(
+    request: Request,
+    who: WebCode,
+    note_id: Annotated[str, Form(min_length=1, max_length=128)],
+    code: Annotated[str, Form(min_length=1, max_length=10)],
+    decision: Annotated[str, Form(max_length=8)],
+    replacement: Annotated[str, Form(max_length=10)] = "",
+    encounter: Annotated[str, Form(max_length=64)] = "",
+    score: Annotated[str, Form(max_length=20)] = "",
+) -> HTMLResponse:
+    """Store a coder's decision on one suggestion (and update the encounter's diagnoses)."""
+    from openrcm.service.coding import CodingDecisionError, decide
+    from openrcm.store.errors import StoreError
+
+    try:
+        outcome = decide(
+            who.uow(),
+            note_id,
+            code,
+            decision,
+            decided_by=who.principal.username,
+            replacement=(replacement.strip() or None) if decision == "replace" else None,
+            encounter_id=encounter.strip() or None,
+            score=float(score) if score.replace(".", "", 1).isdigit() else None,
+        )
+    except (CodingDecisionError, StoreError) as error:
+        outcome, message = None, str(error)
+    else:
+        who.audit(AuditAction.CREATE, "coding-decision", note_id)
+        message = None
+    name = "_decision.html" if htmx(request) else "decision.html"
+    status = 200 if message is None else 422
+    return render(request, name, who, status_code=status, outcome=outcome, error=message)
+
+
 # -- denials and remittances -------------------------------------------------------------------
 
 
