@@ -301,3 +301,40 @@ def test_a_biller_resolves_an_unmatched_payment_and_only_in_their_own_practice(
         f"{API}/remittances/work-items?kind=exception&include_resolved=true", headers=headers
     ).json()
     assert any(i["id"] == ghost["id"] and i["resolved"] for i in history["items"])
+
+
+def test_coding_decisions_are_stored_per_practice(client, login, world) -> None:
+    coder = login("cora-coder")
+    url = f"{API}/coding/decisions"
+    accepted = client.post(
+        url,
+        json={"note_id": "note-1", "code": "E11.40", "decision": "accept", "score": 0.9},
+        headers=coder,
+    )
+    assert accepted.status_code == 201, accepted.text
+    assert (
+        accepted.json()["final_code"] == "E1140" and accepted.json()["decided_by"] == "cora-coder"
+    )
+    replaced = client.post(
+        url,
+        json={"note_id": "note-1", "code": "I10", "decision": "replace", "replacement": "I11.9"},
+        headers=coder,
+    )
+    assert replaced.status_code == 201 and replaced.json()["final_code"] == "I119"
+    for bad in (
+        {"note_id": "note-1", "code": "I10", "decision": "replace"},
+        {"note_id": "note-1", "code": "not a code", "decision": "accept"},
+        {"note_id": "note-1", "code": "I10", "decision": "accept", "encounter_id": "enc-none"},
+    ):
+        refused = client.post(url, json=bad, headers=coder)
+        assert refused.status_code == 422, bad
+
+    mine = client.get(url, params={"note_id": "note-1"}, headers=coder).json()
+    assert [(d["code"], d["decision"]) for d in mine["items"]] == [
+        ("E1140", "accept"),
+        ("I10", "replace"),
+    ]
+    assert mine["summary"]["decisions"] == 2 and mine["summary"]["accepted"] == 1
+    other_practice = client.get(url, params={"note_id": "note-1"}, headers=login("lena-biller"))
+    assert other_practice.json()["items"] == []
+    assert client.get(url, headers=login("audrey-auditor")).status_code == 403

@@ -195,6 +195,28 @@ class CodingSuggestionsIn(Body):
     note: str = Field(min_length=1, max_length=100_000)
 
 
+class CodingDecisionIn(Body):
+    note_id: str = Field(min_length=1, max_length=128)
+    code: str = Field(min_length=1, max_length=10)
+    decision: str = Field(pattern="^(accept|reject|replace)$")
+    replacement: str | None = Field(None, min_length=1, max_length=10)
+    encounter_id: str | None = Field(None, min_length=1, max_length=64)
+    score: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
+
+
+class CodingDecisionOut(Body):
+    note_id: str
+    code: str
+    system: str
+    decision: str
+    replacement: str | None
+    final_code: str | None
+    decided_by: str
+    decided_at: datetime
+    encounter_id: str | None
+    encounter_diagnoses: list[str] | None = None
+
+
 class DashboardOut(Body):
     claims_by_status: dict[str, int]
     total_charges: Money
