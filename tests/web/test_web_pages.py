@@ -302,3 +302,14 @@ def test_coding_is_for_those_who_code(client, world) -> None:
     home = client.get("/")
     assert home.status_code == 200 and 'href="/coding"' not in home.text
     assert client.get("/coding").status_code == 403
+
+
+def test_resolving_from_the_denial_queue_returns_to_it(browser) -> None:
+    client, csrf = browser
+    done = client.post(
+        "/work-items/resolve",
+        data={"csrf_token": csrf, "item": "no-such-item", "kind": "denial", "note": "appealed"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/denials"
+    assert "No open denials." in client.get("/denials").text
