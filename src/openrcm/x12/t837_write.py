@@ -55,17 +55,18 @@ from openrcm.x12.tokenizer import Delimiters
 # Segments are built as strings directly (f-strings and joins, one append each), and each
 # claim's segments (with the HL loops opened before it) are joined into one string as soon
 # as it is written (`TransactionBody.segment_count` counts them), so that few strings live
-# until the interchange is joined. What repeats in a file is formatted once per file (`_Formats`):
-# dates, free text, names, a provider's or an address's segments, a payer's NM1, the DTP of
-# a date; amounts are not (see `_amount`). `SegmentWriter.add` stays for the rarer
-# institutional segments. Rules kept from the general builder: no trailing empty element and
-# no trailing empty component. A StrEnum formats as its value (f"{sex}" is "F"), which is
-# cheaper than `.value` (a property). The output is byte-identical to the straightforward
-# writer's (`bench/x12_write.py --save/--compare` checks a varied set of files).
+# until the interchange is joined. What repeats in a file is formatted once per file
+# (`_Formats`): dates, free text, names, a provider's segments, a payer's NM1, the DTP of a
+# date; amounts are not (see `_amount`), nor addresses (most are one person's).
+# `SegmentWriter.add` stays for the rarer institutional segments. Rules kept from the
+# general builder: no trailing empty element and no trailing empty component. A StrEnum
+# formats as its value (f"{sex}" is "F"), which is cheaper than `.value` (a property). The
+# output is byte-identical to the straightforward writer's (`bench/x12_write.py --save` /
+# `--compare` checks a varied set of files).
 #
 # Speed (bench/x12.py (f), 100,000 claims of tests/x12/x12_claims, CPU time on a shared
-# 2-core machine at load 5-6): about 10,000 claims/s before these memos, this hierarchy and
-# the joins per claim; about 20,000-22,000 after.
+# 2-core machine at load 4-6): about 10,000 claims/s before these memos, this hierarchy and
+# the joins per claim; about 18,000-23,000 after, depending on the load.
 
 _SELF = Relationship.SELF
 _CODE = attrgetter("code")
@@ -115,7 +116,6 @@ class _Formats:
 
     __slots__ = (
         "abf",
-        "addresses",
         "c",
         "date",
         "dtp472",
@@ -158,8 +158,9 @@ class _Formats:
         self.names = _Memo(name)
         # 2010BB/2330B NM1*PR by (name, id)
         self.payers = _Memo(lambda k: f"NM1{e}PR{e}2{e}{text[k[0]]}{e}{e}{e}{e}{e}PI{e}{k[1]}")
-        # keyed by id(): every record stays alive (the claims hold them) while a file is written
-        self.addresses: dict[int, tuple[str, str]] = {}
+        # keyed by id(): every record stays alive (the claims hold them) while a file is written.
+        # Addresses are not cached so: most are a person's own, and a dict of every address of
+        # 100,000 claims cost more (a cache miss on each look-up) than it saved.
         # by (NM101 + PRV01, a facility), then by id()
         self.providers: dict[tuple[str, bool], dict[int, tuple[str, ...]]] = {}
 
@@ -207,20 +208,16 @@ class _Body:
     def address(self, address: Address | None) -> None:
         if address is None:
             return
-        addresses = self.f.addresses
-        known = addresses.get(id(address))
-        if known is None:
-            e = self.e
-            text = self.f.text
-            a = address.__dict__
-            line1 = text[a["line1"]]
-            line2 = text[a["line2"]] if a["line2"] else ""
-            # no trailing empty element
-            n3 = f"N3{e}{line1}{e}{line2}" if line2 else (f"N3{e}{line1}" if line1 else "N3")
-            # state and ZIP code are never empty (the record checks them)
-            n4 = f"N4{e}{text[a['city']]}{e}{a['state']}{e}{a['zip_code']}"
-            known = addresses[id(address)] = (n3, n4)
-        self.out += known
+        e = self.e
+        text = self.f.text
+        a = address.__dict__
+        line1 = text[a["line1"]]
+        line2 = text[a["line2"]] if a["line2"] else ""
+        # no trailing empty element; state and ZIP code are never empty (the record checks them)
+        self.out += (
+            f"N3{e}{line1}{e}{line2}" if line2 else (f"N3{e}{line1}" if line1 else "N3"),
+            f"N4{e}{text[a['city']]}{e}{a['state']}{e}{a['zip_code']}",
+        )
 
     def provider_name(self, nm101: str, provider: Provider) -> str:
         e = self.e
