@@ -29,10 +29,8 @@ with one functional group (GS01 HP), one transaction set per `Remittance`.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -53,6 +51,7 @@ from openrcm.domain.remittance import (
     Remittance,
     ServicePayment,
 )
+from openrcm.gcpause import collector_paused
 from openrcm.x12.envelope import (
     BODY,
     START,
@@ -212,23 +211,6 @@ def _adjustments(elements: list[str], out: list[Adjustment]) -> None:
 # ------------------------------------------------------------------ reading
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while one transaction set is read.
-
-    Reading builds hundreds of thousands of small acyclic records that all stay alive;
-    the collector would walk them again and again (over half the reading time on a
-    100,000-claim file) to free nothing. Reference counting still frees what is dropped.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_835(source: str | _Readable) -> tuple[list[Remittance], list[Finding]]:
     """Every 835 transaction set in `source` as a `Remittance`, with the findings of reading.
 
@@ -267,7 +249,7 @@ def iter_835(
         segments = body()
         if ts.transaction_type == "835":
             try:
-                with _collector_paused():
+                with collector_paused():
                     remittance = _Reader(ts, sink).read(segments)
             except ValidationError as error:  # a value no record takes: the set is unusable
                 first = error.errors()[0]
