@@ -21,10 +21,8 @@ left on either side.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -36,6 +34,7 @@ from openrcm.domain.document import ImportedDocument, content_sha256
 from openrcm.domain.finding import Finding, Severity
 from openrcm.domain.money import ZERO, format_money
 from openrcm.domain.remittance import Remittance
+from openrcm.gcpause import collector_paused
 from openrcm.ledger import JournalEntry, SourceKind, charge_entry, refunds_payable
 from openrcm.remit import (
     DEFAULT_TOLERANCE,
@@ -116,7 +115,7 @@ def post_835(
     # of thousands of small acyclic objects a collection pass would only walk) and resumes
     # once `_post_file` has returned: its claims, entries and postings are freed by then, so
     # the first collection afterwards has nothing big left to walk.
-    with _collector_paused():
+    with collector_paused():
         return _post_file(
             uow,
             text,
@@ -195,18 +194,6 @@ def _post_file(
         findings=tuple(findings),
         **totals,
     )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (unless it is paused already) for the block."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _post_check(
