@@ -40,8 +40,9 @@ with `domain.trusted` (no second validation), records that repeat (providers, pa
 diagnoses, adjustments) are built once per file, and anything else takes the full way
 (pydantic validation), so bad data yields the same findings either way (`iter_837(...,
 fast=False)` is the full way; tests compare both on mutated files). Writing builds each
-segment as one string, formats a provider's or an address's segments once per file, and
-hashes each record once to build the HL hierarchy.
+claim's segments as one string, formats what repeats in a file (providers, payers, names,
+dates) once, and groups claims into HL loops by comparing each with the first loop of its
+member id, hashing records only when that differs.
 """
 
 from openrcm.x12.t837_layout import (

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from operator import attrgetter
@@ -27,6 +25,7 @@ from openrcm.domain.party import (
     Relationship,
     Sex,
 )
+from openrcm.gcpause import collector_paused
 from openrcm.x12.envelope import (
     InterchangeHeader,
     TransactionBody,
@@ -849,7 +848,7 @@ def write_837(
     bodies = []
     base = reference or str(interchange_control_number)
     formats = _Formats(delimiters)
-    with _collector_paused():
+    with collector_paused():  # writing makes many small acyclic objects
         for number, start in enumerate(range(0, len(kind_claims), claims_per_set), start=1):
             bodies.append(
                 _transaction_body(
@@ -868,20 +867,3 @@ def write_837(
         # collection after it resumes would walk every memo and loop still alive
         del bodies, formats
     return text
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is written.
-
-    Writing makes many small acyclic objects (segment strings, keys); each collection
-    would walk the caller's whole heap (often the claims being written) to free nothing.
-    Reference counting still frees what is dropped.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
