@@ -11,7 +11,8 @@ API (reading)
   yields ``(START, ts)``, then ``(SEGMENT, segment)`` for each body segment, then
   ``(END, ts)``, and keeps no segment of a set. ``reader.rows()`` is the fastest: body
   segments come in runs ``(BODY, (texts, first_index))`` of unsplit segment texts, with no
-  `Segment` object made for them (see `t837.iter_837` for a consumer).
+  `Segment` object made for them; ``reader.sets()`` gives the same per set, as pairs
+  ``(ts, runs)`` (see `t837_read.iter_837` and `t835.iter_835`).
 - `read_envelope(source) -> Document`: the whole input materialised: ``doc.interchanges`` →
   ``.groups`` → ``.transactions`` → ``.segments``; ``doc.findings``; ``doc.transactions``
   lists every transaction set in order.
@@ -231,6 +232,25 @@ class EnvelopeReader:
         ``ts.delimiters.element`` as you use them) and ``first_index`` the 1-based position
         of ``texts[0]`` in the input. No `Segment` object is made for a body segment."""
         return self._walk(_ROWS)
+
+    def sets(self) -> Iterator[tuple[TransactionSet, Iterator[tuple[list[str], int]]]]:
+        """Each transaction set with its body segments as `rows` gives them: runs
+        ``(texts, first_index)``. Read a set's runs before asking for the next set; what is
+        left unread of them is skipped."""
+        events = self.rows()
+
+        def body() -> Iterator[tuple[list[str], int]]:
+            for kind, value in events:
+                if kind is not BODY:
+                    return
+                yield value
+
+        for kind, value in events:
+            if kind is START:
+                runs = body()
+                yield value, runs
+                for _ in runs:
+                    pass
 
     def _walk(self, mode: int) -> Iterator[tuple[str, Any]]:
         envelope_ids = ENVELOPE_IDS

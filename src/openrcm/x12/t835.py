@@ -53,8 +53,6 @@ from openrcm.domain.remittance import (
 )
 from openrcm.gcpause import collector_paused
 from openrcm.x12.envelope import (
-    BODY,
-    START,
     EnvelopeReader,
     InterchangeHeader,
     TransactionBody,
@@ -232,21 +230,8 @@ def iter_835(
     """
     sink: list[Finding] = findings if findings is not None else []
     reader = EnvelopeReader(source)
-    events = reader.rows()
     seen = 0
-
-    def body() -> Iterator[tuple[list[str], int]]:
-        for kind, value in events:
-            if kind is BODY:
-                yield value
-            else:
-                return
-
-    for kind, value in events:
-        if kind is not START:
-            continue
-        ts: TransactionSet = value
-        segments = body()
+    for ts, segments in reader.sets():
         if ts.transaction_type == "835":
             try:
                 with collector_paused():

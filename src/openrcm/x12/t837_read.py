@@ -45,8 +45,6 @@ from openrcm.domain.party import (
 )
 from openrcm.domain.trusted import trusted_builder
 from openrcm.x12.envelope import (
-    BODY,
-    START,
     EnvelopeReader,
     TransactionSet,
 )
@@ -1518,22 +1516,9 @@ def iter_837(
     """
     sink: list[Finding] = findings if findings is not None else []
     reader = EnvelopeReader(source)
-    events = reader.rows()
     count = 0
     memo: dict[Any, Any] | None = {} if fast else None
-
-    def body() -> Iterator[tuple[list[str], int]]:
-        for kind, value in events:
-            if kind is BODY:
-                yield value
-            else:
-                return
-
-    for kind, value in events:
-        if kind is not START:
-            continue
-        ts: TransactionSet = value
-        runs = body()
+    for ts, runs in reader.sets():
         if ts.transaction_type == "837" and (accept is None or accept(ts)):
             yield from _Reader837(ts, layout, sink, memo).claims(runs)
         for _ in runs:
