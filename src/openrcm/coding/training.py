@@ -101,6 +101,7 @@ def train_models(
         None,
         progress=stage("procedures"),
         evidence=[n.evidence for n in notes],
+        code_rates=True,
     )
     return TrainedModels(diagnoses, procedures, training_key(notes), len(notes))
 
