@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from openrcm.cli.output import fail, input_errors, print_json
+from openrcm.cli.output import fail, input_errors, print_json, read_note
 
 if TYPE_CHECKING:
     from openrcm.coding import CodingEngine, Policy
@@ -97,7 +97,7 @@ def _engine(policy: Policy, progress: Callable[[str, int, int], None]) -> Coding
 def suggest(note: Path, as_json: JsonOption = False, policy: PolicyOption = "us") -> None:
     """Suggest ICD-10-CM (and ICD-10-PCS) codes for one note, with evidence and queries."""
     with input_errors():
-        text = note.read_text(encoding="utf-8")
+        text = read_note(note)
         chosen = _policy(policy)
         with _bars(as_json) as progress:
             engine = _engine(chosen, progress)
@@ -143,7 +143,7 @@ def predict(
             engine = _engine(chosen, progress)
             lines: list[str] = []
             for done, path in enumerate(files, 1):
-                result = engine.suggest(path.read_text(encoding="utf-8"))
+                result = engine.suggest(read_note(path))
                 ranked = sorted(result.suggestions, key=lambda s: -s.score)[:top]
                 lines.extend(f"{path.stem}\t{s.code.lower()}\t{s.score:.4f}" for s in ranked)
                 progress("coding notes", done, len(files))

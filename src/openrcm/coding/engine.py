@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openrcm.coding.context import FLAGS, ContextDetector
 from openrcm.coding.corpus import CodedNote, load_split
-from openrcm.coding.features import Note, add_context, prepare
+from openrcm.coding.features import Candidate, Note, add_context, prepare
 from openrcm.coding.guidelines import Policy, apply_guidelines
 from openrcm.coding.knowledge import Knowledge, load_knowledge
 from openrcm.coding.model import Progress, Scored
@@ -101,7 +101,8 @@ class CodingEngine:
         unflagged = [s.candidate for s in (*chosen, *procedures_chosen) if not s.candidate.flags]
         if unflagged:
             add_context(ranking.note, unflagged, self.context)
-        diagnoses = [self._suggestion(s, text, "icd10cm") for s in chosen]
+        owners = _span_owners([s.candidate for s in chosen])
+        diagnoses = [self._suggestion(s, text, "icd10cm", owners) for s in chosen]
         diagnoses = apply_guidelines(diagnoses, self.icd, text, policy or self.policy)
         procedures = [self._suggestion(s, text, "icd10pcs") for s in procedures_chosen]
         return CodingResult(
@@ -111,11 +112,20 @@ class CodingEngine:
         )
 
     # -- records ---------------------------------------------------------------------------
-    def _suggestion(self, scored: Scored, text: str, system: str) -> Suggestion:
+    def _suggestion(
+        self,
+        scored: Scored,
+        text: str,
+        system: str,
+        owners: dict[tuple[int, int], float] | None = None,
+    ) -> Suggestion:
         cand = scored.candidate
-        evidence = tuple(
-            Evidence(start=s, end=e, text=text[s:e]) for s, e in cand.spans()[:MAX_EVIDENCE]
-        )
+        spans = cand.spans()
+        if owners:  # a span another chosen code speaks for more strongly is its evidence
+            strength = _span_strength(cand)
+            kept = [at for at in spans if strength.get(at, 0.0) >= owners.get(at, 0.0)]
+            spans = kept or spans[:1]
+        evidence = tuple(Evidence(start=s, end=e, text=text[s:e]) for s, e in spans[:MAX_EVIDENCE])
         flags = tuple(f for f in FLAGS if cand.flags.get(f, 0.0) >= 1.0)
         if system == "icd10cm":
             code = scored.code.upper()
@@ -141,3 +151,26 @@ class CodingEngine:
             if title:
                 return title
         return ""
+
+
+def _span_strength(candidate: Candidate) -> dict[tuple[int, int], float]:
+    """How strongly each of a candidate's spans speaks for its code: a whole tabular term
+    fully (2.0), a learned phrase by its precision for the code (at most 1.0)."""
+    strength: dict[tuple[int, int], float] = {}
+    for hit in candidate.phrase_hits:
+        for at in hit.occurrences():
+            strength[at] = max(strength.get(at, 0.0), hit.precision)
+    for match in candidate.term_matches:
+        if match.coverage == 1.0:
+            strength[(match.start, match.end)] = 2.0
+    return strength
+
+
+def _span_owners(candidates: Sequence[Candidate]) -> dict[tuple[int, int], float]:
+    """For each span, the greatest strength any of the chosen candidates gives it."""
+    best: dict[tuple[int, int], float] = {}
+    for candidate in candidates:
+        for at, value in _span_strength(candidate).items():
+            if value > best.get(at, 0.0):
+                best[at] = value
+    return best

@@ -15,7 +15,8 @@ import logging
 import os
 import pickle
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -116,6 +117,20 @@ def load_models(
     """The models for these training notes: cached, or trained now and cached."""
     key = training_key(notes)
     path = (cache_dir or default_model_dir()) / f"model-{key}.pickle"
+    cached = _cached(path, key)
+    if cached is not None:
+        return cached
+    # one process trains; others asking for the same model at once wait and read its cache
+    with _training_lock(path.with_suffix(".lock")):
+        cached = _cached(path, key)
+        if cached is not None:
+            return cached
+        models = train_models(notes, knowledge, progress=progress)
+        _store(path, models)
+    return models
+
+
+def _cached(path: Path, key: str) -> TrainedModels | None:
     try:
         models = pickle.loads(path.read_bytes())
         if isinstance(models, TrainedModels) and models.key == key:
@@ -124,7 +139,29 @@ def load_models(
         pass
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
         log.warning("retraining: unreadable coding model cache %s: %s", path, exc)
-    models = train_models(notes, knowledge, progress=progress)
+    return None
+
+
+@contextmanager
+def _training_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` (POSIX advisory); no lock where none can be taken."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _store(path: Path, models: TrainedModels) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -133,4 +170,3 @@ def load_models(
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("could not cache the coding model at %s: %s", path, exc)
-    return models
