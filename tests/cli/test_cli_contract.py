@@ -436,3 +436,14 @@ def test_demo_runs_the_cycle_on_a_fresh_sqlite_database(env: dict[str, str]) -> 
     assert report["database"].startswith("sqlite:///")
     assert report["claims"] == 20 and report["remittances_posted"] > 0
     assert report["trial_balance_total"] == "0.00"
+
+
+def test_coding_eval_scores_dev_beside_its_baseline(env: dict[str, str]) -> None:
+    scored = ok_json(env, "coding", "eval", "--split", "dev", "--json")
+    assert scored["split"] == "dev" and scored["documents"] == 250
+    for part in ("diagnoses", "baseline", "procedures"):
+        assert {"precision", "recall", "f1", "map"} <= scored[part].keys()
+        assert 0 <= scored[part]["f1"] <= 1
+    # the engine beats matching code titles word for word, and both policies are reported
+    assert scored["diagnoses"]["f1"] > scored["baseline"]["f1"]
+    assert {"us", "codiesp"} <= scored["by_policy"].keys()
