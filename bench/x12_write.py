@@ -16,29 +16,20 @@ checks each is byte-identical to the saved one (to check a writer change keeps t
 from __future__ import annotations
 
 import argparse
-import os
 import pickle
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "x12"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from openrcm.domain import ClaimKind  # noqa: E402
-from openrcm.x12 import Receiver, Submitter, write_837i, write_837p  # noqa: E402
+from openrcm.x12 import write_837i, write_837p  # noqa: E402
 from openrcm.x12.tokenizer import Delimiters  # noqa: E402
-
-SUBMITTER = Submitter(name="BENCH CLINIC", identifier="BENCH01")
-RECEIVER = Receiver(name="BENCH PAYER", identifier="PAYER01")
-WHEN = datetime(2025, 1, 2, 3, 4)  # noqa: DTZ001 - ISA and GS carry local date and time
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+from x12 import RECEIVER, SUBMITTER, WHEN, load  # noqa: E402  (bench/x12.py: the same inputs)
 
 
 def cached(cache: Path, count: int, kind: ClaimKind) -> list:
