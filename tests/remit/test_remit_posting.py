@@ -623,3 +623,45 @@ def test_each_line_leaves_the_payers_ar_in_one_leg_and_the_counter_legs_keep_the
     assert posting.patient_responsibility("C1900") == D("20.00")
     assert claim_balance(ledger, "C1900").status is ClaimLedgerStatus.PATIENT_DUE
     assert trial_balance(ledger).total == 0 and validate(ledger) == []
+
+
+def test_a_supplemental_payment_whose_line_amounts_net_out_is_still_the_payers_money() -> None:
+    # the payer's second look: 10.00 more, 5.00 moved to the patient, CO-45 reduced by 15.00;
+    # the line's A/R leg nets to zero, and the 10.00 must not read as a patient payment
+    c = claim("C1", "100.00")
+    first = era(
+        clp(
+            "C1",
+            "1",
+            "100.00",
+            "60.00",
+            svc("99213", "100.00", "60.00", cas("CO", "45", "40.00"), line=1),
+            icn="ICN1",
+        )
+    )
+    second = era(
+        clp(
+            "C1",
+            "1",
+            "100.00",
+            "10.00",
+            svc(
+                "99213",
+                "100.00",
+                "10.00",
+                cas("PR", "2", "5.00"),
+                cas("CO", "45", "-15.00"),
+                line=1,
+            ),
+            icn="ICN1",
+        ),
+        trace="EFT0002",
+        on=date(2025, 5, 1),
+    )
+    ledger = [charge_entry(c)]
+    for remittance in (first, second):
+        ledger += post_remittance(remittance, {"C1": c}, ledger).entries
+    assert validate(ledger) == []
+    summary = claim_balance(ledger, "C1")
+    assert summary.insurance_paid == D("70.00") and summary.patient_paid == D("0.00")
+    assert summary.adjustments == D("25.00") and summary.patient_balance == D("5.00")

@@ -228,9 +228,12 @@ def _summarise(claim: str, entries: list[JournalEntry]) -> ClaimBalance:
     has_charge = False
     for e in entries:
         has_charge = has_charge or e.source is SourceKind.CHARGE
-        patient_side = any(
-            leg.account.kind is AccountKind.PATIENT_AR for leg in e.legs
-        ) and not any(leg.account.kind is AccountKind.INSURANCE_AR for leg in e.legs)
+        # cash a payer sent is never the patient's, even when its A/R legs netted to zero
+        patient_side = (
+            not e.source.insurance
+            and any(leg.account.kind is AccountKind.PATIENT_AR for leg in e.legs)
+            and not any(leg.account.kind is AccountKind.INSURANCE_AR for leg in e.legs)
+        )
         for leg in e.legs:
             kind = leg.account.kind
             if kind is AccountKind.REVENUE:
