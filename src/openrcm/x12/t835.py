@@ -760,22 +760,25 @@ def write_835(
     `provider_summary` adds a TS3 to the LX loop, totalling the claims (count and charges)
     with the payee's identifier and the first claim's facility code.
     """
-    bodies = [
-        TransactionBody(
-            "835",
-            _body(r, header, provider_summary),
-            IMPLEMENTATION,
-            control_number=r.control_number,
+    with collector_paused():  # writing makes many small acyclic objects
+        bodies = [
+            TransactionBody(
+                "835",
+                _body(r, header, provider_summary),
+                IMPLEMENTATION,
+                control_number=r.control_number,
+            )
+            for r in remittances
+        ]
+        text = write_interchange(
+            bodies, header, functional_id=FUNCTIONAL_ID, version=IMPLEMENTATION
         )
-        for r in remittances
-    ]
-    text = write_interchange(bodies, header, functional_id=FUNCTIONAL_ID, version=IMPLEMENTATION)
-    # X221A1 marks ST03 "not used"; the envelope writes it for every guide, so drop it here.
-    e, t = header.delimiters.element, header.delimiters.segment
-    for body in bodies:
-        st = f"ST{e}835{e}{body.control_number}"
-        text = text.replace(f"{st}{e}{IMPLEMENTATION}{t}", f"{st}{t}", 1)
-    return text
+        del bodies
+    # X221A1 marks ST03 "not used"; the envelope writes it for every guide, so drop it here,
+    # in one pass over the text (a replace per set would copy the text once per set)
+    e, t = re.escape(header.delimiters.element), re.escape(header.delimiters.segment)
+    st03 = re.compile(f"(ST{e}835{e}[^{e}{t}]*){e}{re.escape(IMPLEMENTATION)}(?={t})")
+    return st03.sub(r"\1", text)
 
 
 def _name(value: str | None, width: int) -> str | None:
