@@ -20,7 +20,7 @@ unbalanced claim or line as a warning.
 set at a time; only unreadable input raises (`X12Error`). It is the hot path of remittance
 posting, so it works on the tokenizer's raw element lists, parses amounts and dates through
 small caches, checks every constraint the domain records declare and builds each record
-once, without a second validation pass (`_trusted`); a claim whose data break those
+once, without a second validation pass (`domain.trusted`); a claim whose data break those
 constraints goes through pydantic validation instead, which names the problem in a finding.
 
 `write_835(remittances, header, *, provider_summary=False) -> str` writes one interchange
@@ -35,7 +35,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from openrcm.domain.claim import Adjustment
 from openrcm.domain.finding import Finding, SegmentRef, Severity
@@ -51,6 +51,7 @@ from openrcm.domain.remittance import (
     Remittance,
     ServicePayment,
 )
+from openrcm.domain.trusted import trusted_builder
 from openrcm.gcpause import collector_paused
 from openrcm.x12.envelope import (
     EnvelopeReader,
@@ -71,36 +72,11 @@ _STATUS = {s.value: s for s in ClaimPaymentStatus}
 _METHODS = {m.value: m for m in PaymentMethod}
 
 # ------------------------------------------------------------------ trusted construction
+# records from values this module has parsed and checked itself (see `domain.trusted`)
 
-_new = object.__new__
-_set = object.__setattr__
-# the slots every pydantic model has, set through their descriptors (faster than setattr)
-_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-
-
-def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
-    return {n: f.default for n, f in cls.model_fields.items() if not f.is_required()}
-
-
-_CLAIM_DEFAULTS = _defaults(ClaimPayment)
-_LINE_DEFAULTS = _defaults(ServicePayment)
-_ADJ_DEFAULTS = _defaults(Adjustment)
-
-
-def _trusted(cls: type[BaseModel], defaults: dict[str, Any], values: dict[str, Any]) -> Any:
-    """Build a frozen record from values the reader has already checked against its fields.
-
-    The result is the record `cls(**values)` would build (a test pins that down); it skips
-    pydantic's second look at data this module has parsed and checked itself.
-    """
-    record = _new(cls)
-    _set(record, "__dict__", {**defaults, **values})
-    _set_fields(record, set(values))
-    _set_extra(record, None)
-    _set_private(record, None)
-    return record
+_CLAIM = trusted_builder(ClaimPayment)
+_LINE = trusted_builder(ServicePayment)
+_ADJUSTMENT = trusted_builder(Adjustment)
 
 
 # ------------------------------------------------------------------ value parsing
@@ -203,7 +179,7 @@ def _adjustments(elements: list[str], out: list[Adjustment]) -> None:
         quantity = elements[k + 2].strip() if k + 2 < n else ""
         if quantity:
             values["quantity"] = _quantity(quantity, k + 2)
-        out.append(_trusted(Adjustment, _ADJ_DEFAULTS, values))
+        out.append(_ADJUSTMENT(values))
 
 
 # ------------------------------------------------------------------ reading
@@ -644,7 +620,7 @@ class _Claim:
             values["adjustments"] = tuple(self.adjustments)
         if self.lines:
             values["lines"] = tuple(self.lines)
-        claim: ClaimPayment = _trusted(ClaimPayment, _CLAIM_DEFAULTS, values)
+        claim = _CLAIM(values)
         self.check_balance(claim)
         return claim
 
@@ -737,7 +713,7 @@ class _Line:
     def build(self) -> ServicePayment:
         if self.adjustments:
             self.values["adjustments"] = tuple(self.adjustments)
-        return _trusted(ServicePayment, _LINE_DEFAULTS, self.values)  # type: ignore[no-any-return]
+        return _LINE(self.values)
 
 
 def _first_error(error: ValidationError) -> str:
