@@ -618,6 +618,18 @@ class _Reader837:
                 fields["admission_source"] = _g(d.cl1, 2) or None
                 fields["patient_status"] = _g(d.cl1, 3) or None
             self._institutional_codes(d.hi, fields)
+        self._claim_parties(d, layout, fields, subscriber, patient)
+        return Claim(**fields)
+
+    def _claim_parties(
+        self,
+        d: _ClaimDraft,
+        layout: Layout,
+        fields: dict[str, Any],
+        subscriber: Person,
+        patient: Patient,
+    ) -> None:
+        """The claim's 2310 providers and 2320 other payers, into `fields` (both ways)."""
         for nm101, attribute, _loop, _prv in layout.providers:
             named = d.providers.get(nm101)
             if named is not None:
@@ -629,7 +641,6 @@ class _Reader837:
                     keep_tin=False,
                 )
         fields["other_payers"] = tuple(self._other(o, subscriber, patient) for o in d.others)
-        return Claim(**fields)
 
     def _line(self, ld: _LineDraft, layout: Layout, comp: str) -> ServiceLine:
         sv = ld.service
@@ -944,17 +955,7 @@ class _Reader837:
         if onset:
             fields["onset_date"] = parse_date(_g(onset, 3))
         fields["diagnoses"] = tuple(diagnoses)
-        for nm101, attribute, _loop, _prv in PROFESSIONAL.providers:
-            named = d.providers.get(nm101)
-            if named is not None:
-                fields[attribute] = self.provider(
-                    named,
-                    ROLE_OF[attribute],
-                    named.prv,
-                    attribute == "service_facility",
-                    keep_tin=False,
-                )
-        fields["other_payers"] = tuple(self._other(o, subscriber, patient) for o in d.others)
+        self._claim_parties(d, PROFESSIONAL, fields, subscriber, patient)
         return _CLAIM(fields)
 
     def _fast_line(
