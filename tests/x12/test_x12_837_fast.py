@@ -284,3 +284,17 @@ def test_every_awkward_value_in_every_element_reads_the_same_both_ways() -> None
                 assert fast_findings == full_findings, (segment, n, k, value)
                 checked += 1
     assert checked > 1500
+
+
+def test_a_member_id_with_a_leading_space_reads_the_same_both_ways() -> None:
+    # the subscriber-patient is built before the fast way checks the member id; the full way,
+    # taken then, must not reuse a patient whose id kept the space
+    segments = BASE[ClaimKind.PROFESSIONAL][0].split("~\n")
+    for i, segment in enumerate(segments):
+        elements = segment.split("*")
+        if elements[:2] == ["NM1", "IL"] and len(elements) > 9:
+            elements[9] = " " + elements[9]
+            segments[i] = "*".join(elements)
+    fast, full, _, _ = both_ways("~\n".join(segments), ClaimKind.PROFESSIONAL)
+    assert fast == full and fast
+    assert all(c.patient.id == c.patient.id.strip() for c in fast)

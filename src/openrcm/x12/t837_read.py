@@ -449,7 +449,9 @@ class _Reader837:
 
     def patient_record(self, patient_id: PatientId, person: Person) -> Patient:
         """The patient `person` is, under `patient_id`."""
-        if self.memo is not None:  # a Person's fields are valid Patient fields
+        # a Person's fields are valid Patient fields; the id is the member id as the file
+        # has it, which the record strips (this may run before the fast way checks it)
+        if self.memo is not None and patient_id == patient_id.strip():
             return _PATIENT(
                 {
                     "id": patient_id,
