@@ -72,7 +72,6 @@ class Stage:
 class LoopReport:
     claims: int = 0
     clean_claims: int = 0
-    held_claims: int = 0  # scrubbed with errors: not sent
     held: list[tuple[str, str, str]] = field(default_factory=list)  # (claim, edit, message)
     charges: Decimal = ZERO
     insurance_paid: Decimal = ZERO
@@ -86,6 +85,11 @@ class LoopReport:
     stages: list[Stage] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     exchanges: list[tuple[str, str]] = field(default_factory=list)  # (837 text, 835 text)
+
+    @property
+    def held_claims(self) -> int:
+        """Claims scrubbed with errors: not sent."""
+        return len(self.held)
 
     @property
     def clean_claim_rate(self) -> Decimal:
@@ -178,7 +182,6 @@ def run_loop(
             results.append((claim, findings))
             errors = [f for f in findings if f.is_error]
             if errors:
-                report.held_claims += 1
                 report.held.append(
                     (claim.patient_control_number, errors[0].code, errors[0].message)
                 )
