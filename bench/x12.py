@@ -16,7 +16,12 @@ the payer engine (`openrcm.payer.batch.adjudicate_837`). For each of 837P and 83
 (f) openrcm write (write_837p from Claims; write_835 from the Remittances read in (d))
 (g) a ceiling for any reader that returns these records: unpickling the very records (d)
     returns, in chunks of 1,000 claims dropped as they come (no text to parse: only the
-    records' construction, by pickle's C loader and pydantic's __setstate__, GC off)
+    records' construction, by pickle's C loader and pydantic's __setstate__, GC off); not
+    a true lower bound: __setstate__ is Python code run once per record
+(h) construction only: the records (d) returns built again from their field values, already
+    parsed (no text), by the trusted builders the readers use (`domain.trusted`), with the
+    records the readers share (memoised providers, people, payers...) built once, in chunks
+    of 1,000 claims dropped as they come, GC off: what constructing the records costs
 and the peak RSS of a child process streaming an 837P of about --big-mb megabytes.
 
 Every figure is CPU time of this process (`time.process_time`): the machine is shared, and
@@ -39,9 +44,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "x12"))
 
+from openrcm.domain.trusted import trusted_builder  # noqa: E402
 from openrcm.x12 import Receiver, Submitter, iter_835, iter_837p, write_835, write_837p  # noqa: E402
 from openrcm.x12.envelope import InterchangeHeader  # noqa: E402
 from openrcm.x12.validate import validate  # noqa: E402
@@ -152,12 +160,127 @@ def ceiling(chunks: list[Any], count: int) -> float:
     return timed("(g) ceiling: unpickle the same records", run, count, "claims")
 
 
+# (h) a plan step: (builder, values without records, [(field, kind, where)], kept for later)
+# where kind is "one" (where = (shared?, index)) or "many" (where = a tuple of those)
+_Step = tuple[Callable[[dict[str, Any]], Any], dict[str, Any], list[tuple[str, str, Any]], bool]
+
+
+def construction_plan(
+    chunks: list[list[Any]],
+) -> tuple[list[list[_Step]], list[tuple[bool, int]]]:
+    """(h): per chunk, the steps that build its records again, children first.
+
+    A record met more than once in the whole input (a memoised provider, say) is built at
+    its first meeting and kept, as the readers keep it; every other record is built once
+    per meeting and dropped with its chunk."""
+    builders: dict[type, Callable[[dict[str, Any]], Any]] = {}
+    seen: dict[int, int] = {}
+    for chunk in chunks:  # count the meetings of every record
+        stack = list(chunk)
+        while stack:
+            record = stack.pop()
+            key = id(record)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                continue
+            for value in record.__dict__.values():
+                if isinstance(value, BaseModel):
+                    stack.append(value)
+                elif isinstance(value, tuple):
+                    stack.extend(v for v in value if isinstance(v, BaseModel))
+    kept: dict[int, int] = {}
+    plan: list[list[_Step]] = []
+    roots: list[tuple[bool, int]] = []  # where the first chunk's records land (the check)
+
+    def builder(cls: type) -> Callable[[dict[str, Any]], Any]:
+        if cls not in builders:
+            try:
+                builders[cls] = trusted_builder(cls)
+            except TypeError:  # a record the readers validate (one per transaction set)
+                builders[cls] = lambda values, c=cls: c(**values)
+        return builders[cls]
+
+    def place(record: Any, steps: list[_Step]) -> tuple[bool, int]:
+        key = id(record)
+        if key in kept:
+            return True, kept[key]
+        values: dict[str, Any] = {}
+        refs: list[tuple[str, str, Any]] = []
+        for name in record.model_fields_set:
+            value = record.__dict__[name]
+            if isinstance(value, BaseModel):
+                refs.append((name, "one", place(value, steps)))
+            elif isinstance(value, tuple) and any(isinstance(v, BaseModel) for v in value):
+                refs.append((name, "many", tuple(place(v, steps) for v in value)))
+            else:
+                values[name] = value
+        shared = seen[key] > 1
+        steps.append((builder(type(record)), values, refs, shared))
+        if shared:
+            kept[key] = len(kept)
+            return True, kept[key]
+        return False, len(steps) - 1
+
+    for chunk in chunks:
+        steps: list[_Step] = []
+        for record in chunk:
+            where = place(record, steps)
+            if not plan:
+                roots.append(where)
+        plan.append(steps)
+    return plan, roots
+
+
+def construction(chunks: list[list[Any]], count: int) -> float:
+    """(h): CPU seconds to build the records of `chunks` again (see `construction_plan`)."""
+    plan, roots = construction_plan(chunks)
+    first = chunks[0]
+
+    def build(steps: list[_Step], shared: list[Any]) -> list[Any]:
+        local: list[Any] = []
+        for make, values, refs, keep in steps:
+            if refs:
+                values = values.copy()
+                for name, kind, where in refs:
+                    if kind == "one":
+                        values[name] = (shared if where[0] else local)[where[1]]
+                    else:
+                        values[name] = tuple((shared if s else local)[i] for s, i in where)
+            record = make(values)
+            local.append(record)
+            if keep:
+                shared.append(record)
+        return local
+
+    shared: list[Any] = []  # the plan rebuilds the very records (d) returned
+    local = build(plan[0], shared)
+    again = [(shared if s else local)[i] for s, i in roots]
+    assert again == first
+    assert [r.model_fields_set for r in again] == [r.model_fields_set for r in first]
+    del shared, local, again, first
+
+    def run() -> None:
+        gc.disable()
+        try:
+            shared: list[Any] = []
+            for steps in plan:
+                build(steps, shared)
+        finally:
+            gc.enable()
+
+    return timed("(h) construction only (trusted builders)", run, count, "claims")
+
+
 def report(
     name: str, t: dict[str, float], segments: int, count: int, small: int, unit: str
 ) -> None:
     print(f"  {name} summary:")
     print(f"    read vs floor speed:       {t['a'] / t['d']:6.3f}x   (target >= 0.5)")
     print(f"    ceiling vs floor speed:    {t['a'] / t['g']:6.3f}x   (unpickling, no parsing)")
+    print(
+        f"    construction vs pyx12 tok: {t['b'] / t['h']:6.3f}x   (h: building the records alone)"
+    )
+    print(f"    construction share of (d): {t['h'] / t['d']:6.1%}")
     print(f"    read vs pyx12 tokenizer:   {t['b'] / t['d']:6.3f}x   (target >= 2)")
     print(
         f"    validate vs pyx12 (same file of {small:,} {unit}): {t['c'] / t['e_small']:6.1f}x"
@@ -208,7 +331,10 @@ def bench_837p(args: argparse.Namespace, cache: Path) -> None:
         "claims",
     )
     del batch
-    t["g"] = ceiling(batched(iter_837p(text), 1000), n)
+    chunks = batched(iter_837p(text), 1000)
+    t["g"] = ceiling(chunks, n)
+    t["h"] = construction(chunks, n)
+    del chunks
     k = min(args.pyx12_claims, n)
     t["c"] = timed(
         f"(c) pyx12 validation ({k:,} claims)", lambda: pyx12_validate(small), k, "claims"
@@ -253,6 +379,7 @@ def bench_835(args: argparse.Namespace, cache: Path) -> None:
     assert sum(len(r.claims) for r in remittances) == n
     t["f"] = timed("(f) openrcm write 835", lambda r=remittances: write_835(r, header), n, "claims")
     t["g"] = ceiling([[r] for r in remittances], n)
+    t["h"] = construction([[r] for r in remittances], n)
     del remittances
     t["c"] = timed(
         f"(c) pyx12 validation ({k:,} claims)", lambda: pyx12_validate(small_text), k, "claims"
