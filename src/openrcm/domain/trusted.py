@@ -9,7 +9,8 @@ Decimal places, field and model validators) may build the record without a secon
   of field values the caller has checked, giving exactly the record ``cls(**values)``
   would give (same field values in declaration order, same ``model_fields_set``; defaults
   for the fields left out). A required field missing from the values raises `TypeError`:
-  that is a programmer error, never bad data.
+  that is a programmer error, never bad data. Records of a frozen class built with the same
+  keys share one ``model_fields_set`` object (see `trusted_builder`).
 
 The contract is the caller's: a value that fails the caller's own checks must go through
 ``cls(**values)`` (full validation), so that bad data yields the same error it always did.
@@ -26,9 +27,10 @@ from pydantic import BaseModel
 T = TypeVar("T", bound=BaseModel)
 
 _new = object.__new__
-_set = object.__setattr__
 _MISSING = object()
+_SHARED_SETS = 4096  # distinct key orders kept per record class (a record has few)
 # the slots every pydantic model has, set through their descriptors (faster than setattr)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -50,6 +52,11 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
         raise TypeError(f"{cls.__name__} has private attributes; build it normally")
     size = len(template)
     needed = frozenset(required)
+    # one fields-set per distinct set of keys, shared by the records built with it: a set
+    # per record costs memory and the cyclic GC's time (a set is always tracked). Sharing
+    # is safe for frozen records, as pydantic copies the set when a record is copied and
+    # only adds to it when an attribute is assigned, which a frozen record refuses.
+    shared: dict[tuple[str, ...], set[str]] | None = {} if cls.model_config.get("frozen") else None
 
     def build(values: dict[str, Any]) -> T:
         record = _new(cls)
@@ -59,8 +66,17 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
             missing = sorted(needed - values.keys())
             unknown = sorted(values.keys() - template.keys())
             raise TypeError(f"{cls.__name__}: missing {missing}, unknown {unknown}")
-        _set(record, "__dict__", data)
-        _set_fields(record, set(values))
+        _set_dict(record, data)
+        if shared is None:
+            _set_fields(record, set(values))
+        else:
+            key = tuple(values)
+            fields = shared.get(key)
+            if fields is None:
+                if len(shared) >= _SHARED_SETS:
+                    shared.clear()
+                fields = shared[key] = set(values)
+            _set_fields(record, fields)
         _set_extra(record, None)
         _set_private(record, None)
         return record
