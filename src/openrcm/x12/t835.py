@@ -182,6 +182,30 @@ def _adjustments(elements: list[str], out: list[Adjustment]) -> None:
         out.append(_ADJUSTMENT(values))
 
 
+# the parsed values of segment texts met before: an 835 repeats its CAS and SVC segments
+# (the same fee schedule, the same adjustments) far more than it varies them. Only values
+# that parsed without a finding are kept; records are immutable and so shared.
+_CACHE_SIZE = 50_000
+_cas_cache: dict[str, tuple[Adjustment, ...]] = {}
+_svc_caches: dict[str, dict[str, dict[str, Any]]] = {}  # per component separator
+
+
+def _cas_adjustments(text: str, elements: list[str], out: list[Adjustment]) -> None:
+    """`_adjustments` of the CAS segment `text` (split into `elements`), once per text.
+
+    The text alone decides them: its fourth character is the element separator (the
+    segment id is CAS), and no CAS element is a composite."""
+    found = _cas_cache.get(text)
+    if found is None:
+        built: list[Adjustment] = []
+        _adjustments(elements, built)
+        found = tuple(built)
+        if len(_cas_cache) >= _CACHE_SIZE:
+            _cas_cache.clear()
+        _cas_cache[text] = found
+    out.extend(found)
+
+
 # ------------------------------------------------------------------ reading
 
 
@@ -251,6 +275,10 @@ class _Reader:
         self.first = ts.header.index
         self.findings = findings
         self.component = ts.delimiters.component
+        svc_cache = _svc_caches.get(self.component)
+        if svc_cache is None:
+            svc_cache = _svc_caches[self.component] = {}
+        self.svc_cache = svc_cache
 
     def finding(
         self,
@@ -296,7 +324,7 @@ class _Reader:
                 try:
                     if claim is not None:
                         if sid in _CLAIM_SEGMENTS:
-                            claim.add(seg, e, sid)
+                            claim.add(seg, e, sid, text)
                             continue
                         self.close(claim, claims)
                         claim = None
@@ -542,7 +570,7 @@ class _Claim:
         self.bad = True
         self.reader.finding("X12-835-BAD-VALUE", bad.message, seg, loop, bad.element)
 
-    def add(self, seg: tuple[int, str], e: list[str], sid: str) -> None:
+    def add(self, seg: tuple[int, str], e: list[str], sid: str, text: str) -> None:
         if self.bad:
             return
         line = self.line
@@ -550,11 +578,14 @@ class _Claim:
             if sid == "SVC":
                 if line is not None:
                     self.close_line()
-                self.line = _Line(self.reader.component, e)
+                self.line = _Line(_svc_values(self.reader, text, e))
             elif line is not None:
-                line.add(e, sid, self.reader, seg)
+                if sid == "CAS":
+                    _cas_adjustments(text, e, line.adjustments)
+                else:
+                    line.add(e, sid, self.reader, seg)
             elif sid == "CAS":
-                _adjustments(e, self.adjustments)
+                _cas_adjustments(text, e, self.adjustments)
             elif sid == "NM1":
                 self.name(e)
             elif sid == "MOA":
@@ -654,7 +685,13 @@ class _Line:
 
     __slots__ = ("adjustments", "values")
 
-    def __init__(self, component: str, e: list[str]) -> None:
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.adjustments: list[Adjustment] = []
+
+    @staticmethod
+    def parse(component: str, e: list[str]) -> dict[str, Any]:
+        """The values of the SVC segment `e`."""
         n = len(e)
         if n < 4:
             raise _Bad(n, "SVC needs its procedure (SVC01), charge (SVC02) and payment (SVC03)")
@@ -679,8 +716,7 @@ class _Line:
                 values["original_procedure"] = original[1].strip() if len(original) > 1 else None
             if n > 7 and e[7].strip():
                 values["original_units"] = _quantity(e[7].strip(), 7)
-        self.values = values
-        self.adjustments: list[Adjustment] = []
+        return values
 
     def add(self, e: list[str], sid: str, reader: _Reader, seg: tuple[int, str]) -> None:
         values = self.values
@@ -714,6 +750,19 @@ class _Line:
         if self.adjustments:
             self.values["adjustments"] = tuple(self.adjustments)
         return _LINE(self.values)
+
+
+def _svc_values(reader: _Reader, text: str, e: list[str]) -> dict[str, Any]:
+    """`_Line.parse` of the SVC segment `text`, once per text and component separator (the
+    line adds to the copy it gets)."""
+    cache = reader.svc_cache
+    values = cache.get(text)
+    if values is None:
+        values = _Line.parse(reader.component, e)
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[text] = values
+    return values.copy()
 
 
 def _first_error(error: ValidationError) -> str:
