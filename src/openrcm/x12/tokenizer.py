@@ -305,7 +305,9 @@ def _find_pattern(sep: str, el: str, alternatives: str) -> re.Pattern[str]:
     return re.compile(f"{s}(?:{alternatives})(?={e}|{s}|\\Z)")
 
 
-_ODD_SPACE = re.compile("[\t\x0b\x0c\ufeff]")
+# whitespace other than spaces and line breaks; looked for one by one, as ``in`` finds a
+# character many times faster than a regular expression's class scans for four
+_ODD_SPACES = ("\t", "\x0b", "\x0c", "\ufeff")
 
 
 def batches(source: str | _Readable, *, chunk_size: int = 1 << 20) -> Iterator[Batch]:
@@ -357,7 +359,7 @@ def _fast_token(buffer: str, sep: str) -> str | None:
         token + token in buffer
         or token + " " in buffer
         or " " + sep in buffer
-        or _ODD_SPACE.search(buffer) is not None
+        or any(c in buffer for c in _ODD_SPACES)
     ):
         return None
     return token
