@@ -152,6 +152,8 @@ class _Reader837:
         self.memo = memo
         self.component = ts.delimiters.component
         self.repetition = ts.delimiters.repetition
+        self.pointers = _POINTERS.setdefault(self.component, {})
+        self.procedures = _PROCEDURES.setdefault(self.component, {})
         self.billing: _Named | None = None
         self.billing_prv: str | None = None
         self.billing_cache: Provider | None = None
@@ -536,6 +538,9 @@ class _Reader837:
     def diagnosis(self, code: str, kind: DiagnosisKind, poa: str | None = None) -> Diagnosis:
         if self.memo is None:
             return Diagnosis(code=code, kind=kind, present_on_admission=poa)
+        found = self.memo.get(("dx", code, kind, poa))
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         return self.cached(
             ("dx", code, kind, poa),
             lambda: Diagnosis(code=code, kind=kind, present_on_admission=poa),
@@ -917,10 +922,7 @@ class _Reader837:
             return None
         coverage = _COVERAGE(
             {
-                "id": self.cached(
-                    ("coverage-id", payer.id, member_id),
-                    lambda: coverage_id(payer.id, member_id),
-                ),
+                "id": _coverage_id(payer.id, member_id),
                 "patient_id": patient.id,
                 "payer_id": payer.id,
                 "priority": PRIORITY.get(_g(sbr, 1), CoveragePriority.PRIMARY),
@@ -969,18 +971,18 @@ class _Reader837:
         if sv is None or len(lx) < 2 or lx[1] != _NUMBERS[number]:
             return None  # LX01 must be this line's number, 1, 2, 3... (the claim's rule)
         k = len(sv)
-        procedure = (sv[1] if k > 1 else "").split(comp)
-        code = procedure[1] if len(procedure) > 1 else ""
-        qualifier = procedure[0]
-        if not 1 <= len(code) <= 48 or code != code.strip() or qualifier != qualifier.strip():
-            return None
-        modifiers = tuple(m for m in procedure[2:6] if m)
-        for m in modifiers:
-            if len(m) != 2 or not m.isalnum() or m.upper() != m:
+        composite = sv[1] if k > 1 else ""
+        procedure = self.procedures.get(composite)
+        if procedure is None:
+            procedure = _procedure(composite, comp, self.procedures)
+            if procedure is None:
                 return None
-        charge = _money_text(sv[2] if k > 2 else "")
+        text = sv[2] if k > 2 else ""
+        charge = _money_cache.get(text)
         if charge is None:
-            return None
+            charge = _money_text(text)
+            if charge is None:
+                return None
         basis = (sv[3] if k > 3 else "") or "UN"
         if basis not in _UNIT_BASES:
             return None
@@ -989,36 +991,40 @@ class _Reader837:
             "charge_amount": charge,
             "unit_basis": basis,
         }
-        units_text = sv[4] if k > 4 else ""
-        if units_text:
-            units = _units_text(units_text)
+        text = sv[4] if k > 4 else ""
+        if text:
+            units = _units_cache.get(text)
             if units is None:
-                return None
+                units = _units_text(text)
+                if units is None:
+                    return None
             fields["units"] = units
         pos = (sv[5] if k > 5 else "") or None
-        if pos is not None and not _two_digits(pos):
+        if pos is not None and pos not in _TWO_DIGITS:
             return None
         fields["place_of_service"] = pos
-        pointers_text = sv[7] if k > 7 else ""
-        if pointers_text:
-            pointers = _POINTERS.get(pointers_text)
+        text = sv[7] if k > 7 else ""
+        if text:
+            pointers = self.pointers.get(text)
             if pointers is None:
-                pointers = _pointers(pointers_text, comp)
+                pointers = _pointers(text, comp, self.pointers)
                 if pointers is None:
                     return None
-            if max(pointers) > diagnoses:
+            if pointers[1] > diagnoses:
                 return None
-            fields["diagnosis_pointers"] = pointers
+            fields["diagnosis_pointers"] = pointers[0]
         elif diagnoses < 1:
             return None
-        fields["procedure_qualifier"] = qualifier
-        fields["procedure"] = code
-        fields["modifiers"] = modifiers
+        fields["procedure_qualifier"] = procedure[0]
+        fields["procedure"] = procedure[1]
+        fields["modifiers"] = procedure[2]
         dtp = ld.dtp.get("472")
         if dtp is None:
             return None
-        if _g(dtp, 2) == "RD8":
-            start, dash, end = _g(dtp, 3).partition("-")
+        n = len(dtp)
+        text = dtp[3] if n > 3 else ""
+        if n > 2 and dtp[2] == "RD8":
+            start, dash, end = text.partition("-")
             day = _date_text(start)
             last = _date_text(end)
             if not dash or day is None or last is None or last < day:
@@ -1026,9 +1032,11 @@ class _Reader837:
             fields["service_date"] = day
             fields["service_date_end"] = last
         else:
-            day = _date_text(_g(dtp, 3))
+            day = _date_cache.get(text)
             if day is None:
-                return None
+                day = _date_text(text)
+                if day is None:
+                    return None
             fields["service_date"] = day
         refs = ld.refs
         if refs:
@@ -1297,7 +1305,24 @@ _money_cache: dict[str, Decimal] = {}
 _signed_cache: dict[str, Decimal] = {}
 _units_cache: dict[str, Decimal] = {}
 _date_cache: dict[str, date] = {}
-_POINTERS: dict[str, tuple[int, ...]] = {}
+# SV107 and SV101 texts read before, per component separator (their meaning depends on it)
+_POINTERS: dict[str, dict[str, tuple[tuple[int, ...], int]]] = {}
+_PROCEDURES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}
+_COVERAGE_IDS: dict[tuple[str, str], str] = {}
+_TWO_DIGITS = frozenset(f"{n:02d}" for n in range(100))  # what `_two_digits` accepts
+
+
+def _coverage_id(payer_id: str, member_id: str) -> str:
+    """`coverage_id`, kept for the members met again (a digest is dear; the memo would
+    fill with one entry per member and be cleared, losing the records worth keeping)."""
+    key = (payer_id, member_id)
+    found = _COVERAGE_IDS.get(key)
+    if found is None:
+        found = coverage_id(payer_id, member_id)
+        if len(_COVERAGE_IDS) >= _MEMO_SIZE:
+            _COVERAGE_IDS.clear()
+        _COVERAGE_IDS[key] = found
+    return found
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
@@ -1358,8 +1383,11 @@ def _date_text(text: str) -> date | None:
     return value
 
 
-def _pointers(text: str, comp: str) -> tuple[int, ...] | None:
-    """SV107 as `ServiceLine.diagnosis_pointers` accepts it: 1-4 distinct numbers 1-12."""
+def _pointers(
+    text: str, comp: str, cache: dict[str, tuple[tuple[int, ...], int]]
+) -> tuple[tuple[int, ...], int] | None:
+    """SV107 as `ServiceLine.diagnosis_pointers` accepts it (1-4 distinct numbers 1-12) and
+    the largest, kept in `cache` (the reader's, for its component separator)."""
     parts = [p for p in text.split(comp) if p]
     if not 1 <= len(parts) <= 4:
         return None
@@ -1373,10 +1401,30 @@ def _pointers(text: str, comp: str) -> tuple[int, ...] | None:
         values.append(value)
     if len(set(values)) != len(values):
         return None
-    pointers = tuple(values)
-    if len(_POINTERS) < _MEMO_SIZE:
-        _POINTERS[text] = pointers
-    return pointers
+    found = (tuple(values), max(values))
+    if len(cache) < _MEMO_SIZE:
+        cache[text] = found
+    return found
+
+
+def _procedure(
+    text: str, comp: str, cache: dict[str, tuple[str, str, tuple[str, ...]]]
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """SV101 as `ServiceLine` takes it: (qualifier, code, modifiers), kept in `cache` (the
+    reader's, for its component separator), or None."""
+    procedure = text.split(comp)
+    code = procedure[1] if len(procedure) > 1 else ""
+    qualifier = procedure[0]
+    if not 1 <= len(code) <= 48 or code != code.strip() or qualifier != qualifier.strip():
+        return None
+    modifiers = tuple(m for m in procedure[2:6] if m)
+    for m in modifiers:
+        if len(m) != 2 or not m.isalnum() or m.upper() != m:
+            return None
+    found = (qualifier, code, modifiers)
+    if len(cache) < _MEMO_SIZE:
+        cache[text] = found
+    return found
 
 
 _NO_DATE = date(1, 1, 1)  # an 837I line without DTP*472 takes the statement start date
