@@ -6,6 +6,8 @@ import copy
 import pickle
 from decimal import Decimal
 
+import pytest
+
 from openrcm.domain import Adjustment
 from openrcm.domain.trusted import trusted_builder
 
@@ -37,3 +39,12 @@ def test_copying_a_record_leaves_the_shared_fields_set_alone() -> None:
         "reason": "45",
         "amount": Decimal("1.00"),
     }
+
+
+def test_wrong_keys_are_refused_every_time_whatever_was_built_before() -> None:
+    ADJUSTMENT({"group": "CO", "reason": "45", "amount": Decimal("1.00")})
+    for _ in range(2):  # a refused set of keys is never taken as known
+        with pytest.raises(TypeError, match="missing"):
+            ADJUSTMENT({"group": "CO", "reason": "45"})
+        with pytest.raises(TypeError, match="unknown"):
+            ADJUSTMENT({"group": "CO", "reason": "45", "amount": Decimal(1), "colour": "red"})

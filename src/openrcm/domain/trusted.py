@@ -28,7 +28,7 @@ T = TypeVar("T", bound=BaseModel)
 
 _new = object.__new__
 _MISSING = object()
-_SHARED_SETS = 4096  # distinct key orders kept per record class (a record has few)
+_KEY_ORDERS = 4096  # the key orders kept per record class (a reader uses few)
 # the slots every pydantic model has, set through their descriptors (faster than setattr)
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
@@ -52,31 +52,31 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
         raise TypeError(f"{cls.__name__} has private attributes; build it normally")
     size = len(template)
     needed = frozenset(required)
-    # one fields-set per distinct set of keys, shared by the records built with it: a set
-    # per record costs memory and the cyclic GC's time (a set is always tracked). Sharing
-    # is safe for frozen records, as pydantic copies the set when a record is copied and
-    # only adds to it when an attribute is assigned, which a frozen record refuses.
-    shared: dict[tuple[str, ...], set[str]] | None = {} if cls.model_config.get("frozen") else None
+    # the key orders met so far, each with its fields-set: a record built with keys met
+    # before needs no check of them again. The set is shared by the records built with those
+    # keys (a set per record costs memory and the cyclic GC's time: a set is always
+    # tracked); sharing is safe for frozen records, as pydantic copies the set when a record
+    # is copied and only adds to it when an attribute is assigned, which a frozen record
+    # refuses. A class that is not frozen gets a set of its own per record.
+    known: dict[tuple[str, ...], set[str]] = {}
+    frozen = bool(cls.model_config.get("frozen"))
 
     def build(values: dict[str, Any]) -> T:
         record = _new(cls)
         data = template.copy()
         data.update(values)
-        if len(data) != size or not needed <= values.keys():
-            missing = sorted(needed - values.keys())
-            unknown = sorted(values.keys() - template.keys())
-            raise TypeError(f"{cls.__name__}: missing {missing}, unknown {unknown}")
+        key = tuple(values)
+        fields = known.get(key)
+        if fields is None:
+            if len(data) != size or not needed <= values.keys():
+                missing = sorted(needed - values.keys())
+                unknown = sorted(values.keys() - template.keys())
+                raise TypeError(f"{cls.__name__}: missing {missing}, unknown {unknown}")
+            if len(known) >= _KEY_ORDERS:
+                known.clear()
+            fields = known[key] = set(values)
         _set_dict(record, data)
-        if shared is None:
-            _set_fields(record, set(values))
-        else:
-            key = tuple(values)
-            fields = shared.get(key)
-            if fields is None:
-                if len(shared) >= _SHARED_SETS:
-                    shared.clear()
-                fields = shared[key] = set(values)
-            _set_fields(record, fields)
+        _set_fields(record, fields if frozen else set(fields))
         _set_extra(record, None)
         _set_private(record, None)
         return record
