@@ -24,7 +24,7 @@ from openrcm.domain.claim import (
     ServiceLine,
 )
 from openrcm.domain.finding import Finding, SegmentRef, Severity
-from openrcm.domain.identifiers import US_STATES, luhn_valid
+from openrcm.domain.identifiers import US_STATES
 from openrcm.domain.party import (
     Address,
     ClaimFilingIndicator,
@@ -90,7 +90,7 @@ class _Named:
 @dataclass(slots=True)
 class _OtherDraft:
     sbr: list[str]
-    cas: list[list[str]] = field(default_factory=list)
+    cas: list[str] = field(default_factory=list)  # CAS segment texts
     paid: str | None = None
     subscriber: _Named | None = None
     payer: _Named | None = None
@@ -106,7 +106,7 @@ class _LineDraft:
     lin: list[str] | None = None
     ctp: list[str] | None = None
     rendering: _Named | None = None
-    svd: list[tuple[list[str], list[list[str]], str]] = field(default_factory=list)
+    svd: list[tuple[list[str], list[str], str]] = field(default_factory=list)  # CAS texts
 
 
 @dataclass(slots=True)
@@ -153,6 +153,10 @@ class _Reader837:
         self.component = ts.delimiters.component
         self.repetition = ts.delimiters.repetition
         self.pointers = _POINTERS.setdefault(self.component, {})
+        self.element = ts.delimiters.element
+        self.cas_cache: dict[str, tuple[Adjustment, ...]] = (
+            memo.setdefault("cas-segments", {}) if memo is not None else {}
+        )
         self.procedures = _PROCEDURES.setdefault(self.component, {})
         self.billing: _Named | None = None
         self.billing_prv: str | None = None
@@ -199,7 +203,7 @@ class _Reader837:
         named: _Named | None = None
         other: _OtherDraft | None = None
         line: _LineDraft | None = None
-        svd: tuple[list[str], list[list[str]], str] | None = None
+        svd: tuple[list[str], list[str], str] | None = None
         provider_codes = {nm101 for nm101, _a, _l, _p in self.layout.providers}
         build = self.build
         el = self.ts.delimiters.element
@@ -232,7 +236,7 @@ class _Reader837:
                             pass  # handled below
                         elif svd is not None:
                             if sid == "CAS":
-                                svd[1].append(e)
+                                svd[1].append(text)
                             elif sid == "DTP" and (e[1] if len(e) > 1 else "") == "573":
                                 line.svd[-1] = svd = (
                                     svd[0],
@@ -310,7 +314,7 @@ class _Reader837:
                         continue
                     elif other is not None and named is None:
                         if sid == "CAS":
-                            other.cas.append(e)
+                            other.cas.append(text)
                         elif sid == "AMT" and (e[1] if len(e) > 1 else "") == "D":
                             other.paid = e[2] if len(e) > 2 else ""
                         continue
@@ -511,28 +515,48 @@ class _Reader837:
         key = ("payer", tuple(named.nm1), _tuple(named.n3), _tuple(named.n4), filing)
         return self.cached(key, lambda: _payer_from(named, filing))
 
-    def adjustments(self, cas_segments: list[list[str]]) -> tuple[Adjustment, ...]:
+    def adjustments(self, cas_segments: list[str]) -> tuple[Adjustment, ...]:
+        """The adjustments of the CAS segments (texts) of a line or other payer."""
         if self.memo is None:
-            return _adjustments(cas_segments)
-        out = []
+            return _adjustments([text.split(self.element) for text in cas_segments])
+        if len(cas_segments) == 1:
+            return self._cas(cas_segments[0])
+        out: list[Adjustment] = []
         for cas in cas_segments:
-            group = _g(cas, 1)
-            for k in range(2, len(cas), 3):
-                reason = cas[k]
-                if not reason:
-                    continue
-                amount = _g(cas, k + 1)
-                quantity = _g(cas, k + 2)
-                fast = _fast_adjustment(group, reason, amount, quantity)
-                if fast is not None:
-                    out.append(fast)
-                    continue
-                out.append(
-                    self.cached(
-                        ("adjustment", group, reason, amount, quantity),
-                        partial(_one_adjustment, group, reason, amount, quantity),
-                    )
+            out.extend(self._cas(cas))
+        return tuple(out)
+
+    def _cas(self, text: str) -> tuple[Adjustment, ...]:
+        """The adjustments of one CAS segment, once per file for the same text (a file
+        repeats its adjustments). The text alone decides them: its fourth character is the
+        element separator, and no CAS element is a composite."""
+        found = self.cas_cache.get(text)
+        if found is None:
+            found = self._cas_adjustments(text.split(self.element))
+            if len(self.cas_cache) >= _MEMO_SIZE:
+                self.cas_cache.clear()
+            self.cas_cache[text] = found
+        return found
+
+    def _cas_adjustments(self, cas: list[str]) -> tuple[Adjustment, ...]:
+        out = []
+        group = _g(cas, 1)
+        for k in range(2, len(cas), 3):
+            reason = cas[k]
+            if not reason:
+                continue
+            amount = _g(cas, k + 1)
+            quantity = _g(cas, k + 2)
+            fast = _fast_adjustment(group, reason, amount, quantity)
+            if fast is not None:
+                out.append(fast)
+                continue
+            out.append(
+                self.cached(
+                    ("adjustment", group, reason, amount, quantity),
+                    partial(_one_adjustment, group, reason, amount, quantity),
                 )
+            )
         return tuple(out)
 
     def diagnosis(self, code: str, kind: DiagnosisKind, poa: str | None = None) -> Diagnosis:
@@ -1073,7 +1097,7 @@ class _Reader837:
         return _LINE(fields)
 
     def _fast_adjudication(
-        self, svd: list[str], cas: list[list[str]], day_text: str, comp: str
+        self, svd: list[str], cas: list[str], day_text: str, comp: str
     ) -> LineAdjudication | None:
         payer_id = _g(svd, 1)
         paid = _signed_money_text(_g(svd, 2))
@@ -1176,12 +1200,38 @@ def _npi_ok(npi: str) -> bool:
         return True
     if len(npi) != 10 or _ASCII_DIGITS.fullmatch(npi) is None or npi[0] not in "12":
         return False
-    if not luhn_valid("80840" + npi):
+    if not _npi_luhn(npi):
         return False
     if len(_GOOD_NPIS) >= _MEMO_SIZE:
         _GOOD_NPIS.clear()
     _GOOD_NPIS.add(npi)
     return True
+
+
+# Luhn's doubled digits by character code ("0"-"9"); the plain digits are summed as their
+# codes, which carries 5 * 48 = 240 extra, a multiple of ten
+_DOUBLED = [0] * 48 + [2 * d - 9 * (d > 4) for d in range(10)]
+_NPI_BASE = 24  # what "80840" adds to the sum
+
+
+def _npi_luhn(npi: str) -> bool:
+    """``luhn_valid("80840" + npi)`` for ten ASCII digits, without a loop (every provider of
+    a file has its NPI checked; `luhn_valid` walks fifteen digits one by one)."""
+    d = npi.encode()
+    total = (
+        _NPI_BASE
+        + _DOUBLED[d[0]]
+        + d[1]
+        + _DOUBLED[d[2]]
+        + d[3]
+        + _DOUBLED[d[4]]
+        + d[5]
+        + _DOUBLED[d[6]]
+        + d[7]
+        + _DOUBLED[d[8]]
+        + d[9]
+    )
+    return total % 10 == 0
 
 
 def _fast_provider(
