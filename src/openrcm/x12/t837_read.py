@@ -158,6 +158,7 @@ class _Reader837:
             memo.setdefault("cas-segments", {}) if memo is not None else {}
         )
         self.procedures = _PROCEDURES.setdefault(self.component, {})
+        self.adjudicated = _ADJUDICATED.setdefault(self.component, {})
         self.billing: _Named | None = None
         self.billing_prv: str | None = None
         self.billing_cache: Provider | None = None
@@ -1099,30 +1100,46 @@ class _Reader837:
     def _fast_adjudication(
         self, svd: list[str], cas: list[str], day_text: str, comp: str
     ) -> LineAdjudication | None:
-        payer_id = _g(svd, 1)
-        paid = _signed_money_text(_g(svd, 2))
-        proc = _g(svd, 3).split(comp)
-        code = _g(proc, 1)
-        modifiers = tuple(m for m in proc[2:6] if m)
-        day = _date_text(day_text)
-        if paid is None or day is None or payer_id != payer_id.strip() or code != code.strip():
-            return None
-        for m in modifiers:
-            if m != m.strip():
+        n = len(svd)
+        payer_id = svd[1] if n > 1 else ""
+        text = svd[2] if n > 2 else ""
+        paid = _signed_cache.get(text)
+        if paid is None:
+            paid = _signed_money_text(text)
+        text = svd[3] if n > 3 else ""
+        procedure = self.adjudicated.get(text)
+        if procedure is None:
+            proc = text.split(comp)
+            code = proc[1] if len(proc) > 1 else ""
+            modifiers = tuple(m for m in proc[2:6] if m)
+            if code != code.strip():
                 return None
+            for m in modifiers:
+                if m != m.strip():
+                    return None
+            procedure = (code, modifiers)
+            if len(self.adjudicated) < _MEMO_SIZE:
+                self.adjudicated[text] = procedure
+        day = _date_cache.get(day_text)
+        if day is None:
+            day = _date_text(day_text)
+        if paid is None or day is None or payer_id != payer_id.strip():
+            return None
         values: dict[str, Any] = {
             "payer_id": payer_id,
             "paid_amount": paid,
-            "procedure": code,
-            "modifiers": modifiers,
+            "procedure": procedure[0],
+            "modifiers": procedure[1],
             "adjustments": self.adjustments(cas),
             "adjudication_date": day,
         }
-        units_text = _g(svd, 5)
-        if units_text:
-            units = _units_text(units_text)
+        text = svd[5] if n > 5 else ""
+        if text:
+            units = _units_cache.get(text)
             if units is None:
-                return None
+                units = _units_text(text)
+                if units is None:
+                    return None
             values["units"] = units
         return _ADJUDICATION(values)
 
@@ -1148,11 +1165,13 @@ def _fast_name(nm1: list[str]) -> PersonName | None:
 
 def _fast_address(n3: list[str], n4: list[str]) -> Address | None:
     """`_address` for N3/N4 values `Address` takes as they are, or None."""
-    line1 = _g(n3, 1)
-    line2 = _g(n3, 2) or None
-    city = _g(n4, 1)
-    state = _g(n4, 2)
-    zip_code = _g(n4, 3)
+    k = len(n3)
+    line1 = n3[1] if k > 1 else ""
+    line2 = (n3[2] if k > 2 else "") or None
+    k = len(n4)
+    city = n4[1] if k > 1 else ""
+    state = n4[2] if k > 2 else ""
+    zip_code = n4[3] if k > 3 else ""
     if (
         not 1 <= len(line1) <= 55
         or line1 != line1.strip()
@@ -1174,13 +1193,17 @@ def _fast_person(named: _Named) -> Person | None:
     nm1 = named.nm1
     dmg = named.dmg
     if dmg is None:
-        if _g(nm1, 1) != "IL":
+        if (nm1[1] if len(nm1) > 1 else "") != "IL":
             return None
         birth: date | None = UNKNOWN_BIRTH_DATE
         sex = Sex.UNKNOWN
     else:
-        birth = _date_text(_g(dmg, 2))
-        sex = SEX.get(_g(dmg, 3), Sex.UNKNOWN)
+        k = len(dmg)
+        text = dmg[2] if k > 2 else ""
+        birth = _date_cache.get(text)
+        if birth is None:
+            birth = _date_text(text)
+        sex = SEX.get(dmg[3] if k > 3 else "", Sex.UNKNOWN)
     if birth is None:
         return None
     name = _fast_name(nm1)
@@ -1243,16 +1266,17 @@ def _fast_provider(
 ) -> Provider | None:
     """`_provider` for values `Provider` takes as they are, or None."""
     nm1 = named.nm1
-    npi = _g(nm1, 9)
+    k = len(nm1)
+    npi = nm1[9] if k > 9 else ""
     if not _npi_ok(npi):
         return None
-    person = _g(nm1, 2) == "1"
-    name = _g(nm1, 3)
+    person = (nm1[2] if k > 2 else "") == "1"
+    name = nm1[3] if k > 3 else ""
     if not 1 <= len(name) <= 60 or name != name.strip():
         return None
     first = None
     if person:
-        first = _g(nm1, 4) or None
+        first = (nm1[4] if k > 4 else "") or None
         if first is None or not _bare(first, 35):
             return None
     taxonomy = taxonomy or None
@@ -1358,6 +1382,7 @@ _date_cache: dict[str, date] = {}
 # SV107 and SV101 texts read before, per component separator (their meaning depends on it)
 _POINTERS: dict[str, dict[str, tuple[tuple[int, ...], int]]] = {}
 _PROCEDURES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}
+_ADJUDICATED: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # SVD03
 _COVERAGE_IDS: dict[tuple[str, str], str] = {}
 _TWO_DIGITS = frozenset(f"{n:02d}" for n in range(100))  # what `_two_digits` accepts
 
