@@ -662,17 +662,22 @@ class _Reader837:
         patient: Patient,
     ) -> None:
         """The claim's 2310 providers and 2320 other payers, into `fields` (both ways)."""
-        for nm101, attribute, _loop, _prv in layout.providers:
-            named = d.providers.get(nm101)
-            if named is not None:
-                fields[attribute] = self.provider(
-                    named,
-                    ROLE_OF[attribute],
-                    named.prv,
-                    attribute == "service_facility",
-                    keep_tin=False,
-                )
-        fields["other_payers"] = tuple(self._other(o, subscriber, patient) for o in d.others)
+        providers = d.providers
+        if providers:
+            for nm101, attribute, _loop, _prv in layout.providers:
+                named = providers.get(nm101)
+                if named is not None:
+                    fields[attribute] = self.provider(
+                        named,
+                        ROLE_OF[attribute],
+                        named.prv,
+                        attribute == "service_facility",
+                        keep_tin=False,
+                    )
+        others = d.others
+        fields["other_payers"] = (
+            tuple([self._other(o, subscriber, patient) for o in others]) if others else ()
+        )
 
     def _line(self, ld: _LineDraft, layout: Layout, comp: str) -> ServiceLine:
         sv = ld.service
@@ -1309,7 +1314,7 @@ def _fast_provider(
             "tin": tin,
             "tin_is_ssn": ssn,
             "address": address,
-            "roles": frozenset({role}),
+            "roles": _ROLE_SETS[role],
         }
     )
 
@@ -1384,6 +1389,7 @@ _POINTERS: dict[str, dict[str, tuple[tuple[int, ...], int]]] = {}
 _PROCEDURES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}
 _ADJUDICATED: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # SVD03
 _COVERAGE_IDS: dict[tuple[str, str], str] = {}
+_ROLE_SETS = {role: frozenset({role}) for role in ProviderRole}  # immutable, so shared
 _TWO_DIGITS = frozenset(f"{n:02d}" for n in range(100))  # what `_two_digits` accepts
 
 
