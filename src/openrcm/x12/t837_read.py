@@ -154,6 +154,10 @@ class _Reader837:
         self.repetition = ts.delimiters.repetition
         self.pointers = _POINTERS.setdefault(self.component, {})
         self.element = ts.delimiters.element
+        # HI values read before, with their diagnosis (None: not one); per component separator
+        self.hi_values: dict[str, object] = (
+            memo.setdefault(("hi-values", self.component), {}) if memo is not None else {}
+        )
         self.cas_cache: dict[str, tuple[Adjustment, ...]] = (
             memo.setdefault("cas-segments", {}) if memo is not None else {}
         )
@@ -749,6 +753,24 @@ class _Reader837:
         return ServiceLine(**fields)
 
     def _professional_diagnoses(self, his: list[list[str]]) -> list[Diagnosis]:
+        out: list[Diagnosis] = []
+        if self.memo is not None:  # each HI value's diagnosis, once per file
+            known = self.hi_values
+            for hi in his:
+                for value in hi[1:]:
+                    found = known.get(value, _MISSING)
+                    if found is _MISSING:
+                        found = self._diagnoses_of([["HI", value]])
+                        found = found[0] if found else None
+                        if len(known) >= _MEMO_SIZE:
+                            known.clear()
+                        known[value] = found
+                    if found is not None:
+                        out.append(found)  # type: ignore[arg-type]
+            return out
+        return self._diagnoses_of(his)
+
+    def _diagnoses_of(self, his: list[list[str]]) -> list[Diagnosis]:
         out = []
         comp = self.component
         for hi in his:
@@ -1389,6 +1411,7 @@ _POINTERS: dict[str, dict[str, tuple[tuple[int, ...], int]]] = {}
 _PROCEDURES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}
 _ADJUDICATED: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # SVD03
 _COVERAGE_IDS: dict[tuple[str, str], str] = {}
+_MISSING = object()
 _ROLE_SETS = {role: frozenset({role}) for role in ProviderRole}  # immutable, so shared
 _TWO_DIGITS = frozenset(f"{n:02d}" for n in range(100))  # what `_two_digits` accepts
 
