@@ -518,7 +518,7 @@ class _Reader837:
         if self.memo is None:
             return _payer_from(named, filing)
         key = ("payer", tuple(named.nm1), _tuple(named.n3), _tuple(named.n4), filing)
-        return self.cached(key, lambda: _payer_from(named, filing))
+        return self.cached(key, lambda: _fast_payer(named, filing) or _payer_from(named, filing))
 
     def adjustments(self, cas_segments: list[str]) -> tuple[Adjustment, ...]:
         """The adjustments of the CAS segments (texts) of a line or other payer."""
@@ -1244,6 +1244,29 @@ def _fast_person(named: _Named) -> Person | None:
     return _PERSON({"name": name, "birth_date": birth, "sex": sex, "address": address})
 
 
+def _fast_payer(named: _Named, filing: str) -> Payer | None:
+    """`_payer_from` for values `Payer` takes as they are, or None."""
+    nm1 = named.nm1
+    k = len(nm1)
+    payer_id = nm1[9] if k > 9 else ""
+    name = nm1[3] if k > 3 else ""
+    if payer_id != payer_id.strip() or not 1 <= len(name) <= 60 or name != name.strip():
+        return None
+    address = None
+    if named.n3 is not None and named.n4 is not None:
+        address = _fast_address(named.n3, named.n4)
+        if address is None:
+            return None
+    return _PAYER(
+        {
+            "id": payer_id,
+            "name": name,
+            "claim_filing_indicator": FILING.get(filing, ClaimFilingIndicator.OTHER),
+            "address": address,
+        }
+    )
+
+
 def _npi_ok(npi: str) -> bool:
     """`identifiers.check_npi` passes `npi` unchanged (ASCII digits only here)."""
     if npi in _GOOD_NPIS:
@@ -1372,6 +1395,7 @@ _PERSON = trusted_builder(Person)
 _NAME = trusted_builder(PersonName)
 _ADDRESS = trusted_builder(Address)
 _PROVIDER = trusted_builder(Provider)
+_PAYER = trusted_builder(Payer)
 _ADJUSTMENT = trusted_builder(Adjustment)
 _OTHER_PAYER = trusted_builder(OtherPayer)
 _GROUP_CODES = frozenset({"CO", "PR", "OA", "PI", "CR"})
