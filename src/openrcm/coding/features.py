@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openrcm.coding.context import FLAGS, ContextDetector
+from openrcm.coding.cues import CUES, CueZones
 from openrcm.coding.knowledge import Knowledge, TermMatch
 from openrcm.coding.lexicon import Lexicon, PhraseHit
 from openrcm.coding.text import Token, sentences, tokens
@@ -51,6 +52,7 @@ FEATURES = (
     "local_noisy_or",
     "local_mean_top3",
     "local_phrases",
+    *CUES,
 )
 
 
@@ -88,6 +90,18 @@ class Candidate:
         if not spans:
             spans = [(m.start, m.end) for m in partial]
         return list(dict.fromkeys(spans))
+
+    def mention_starts(self, most: int = 5) -> list[int]:
+        """Where the first `most` of the telling mentions start (see `first_start`)."""
+        starts = [m.start for m in self.term_matches if m.coverage == 1.0]
+        if self.phrase_hits:
+            floor = STRONG * max(h.precision for h in self.phrase_hits)
+            starts.extend(
+                at[0] for h in self.phrase_hits if h.precision >= floor for at in h.occurrences()
+            )
+        if not starts:
+            starts = [m.start for m in self.term_matches]
+        return sorted(set(starts))[:most]
 
     def first_start(self) -> int | None:
         """Where the earliest of `spans()` starts (without building them)."""
@@ -178,6 +192,7 @@ def feature_rows(
     category_best = {k: max(best[c] for c in rivals) for k, rivals in by_category.items()}
     length = max(1, len(note.text))
     n_candidates = math.log1p(len(codes))
+    zones = CueZones(note.text, note.bounds)
     rows = []
     for code in codes:
         cand = found[code]
@@ -220,6 +235,7 @@ def feature_rows(
                 doc[code],
                 math.log1p(doc_order[code]),
                 *_local(hits),
+                *zones.shares(cand.mention_starts()),
             ]
         )
     return codes, rows

@@ -6,8 +6,11 @@ never saw its note, as at prediction time; so is the whole-note similarity score
 (`similar`), fitted per fold on the other folds' notes. The decision threshold maximises
 micro-F1 over every training note, each fold's rows scored by a classifier fitted on the
 other folds' rows (one 100-note fold alone gave a noisy threshold, for procedures most);
-the final classifier is then fitted on every row and the lexicon on every note. The dev split is never used. The final classifier is kept as a `TreeEnsemble`
-(numpy arrays), so scoring and loading need no scikit-learn.
+the final classifier is then fitted on every row and the lexicon on every note. The dev
+split is never used. The classifier is a bag of `BAGS` boosted ensembles, each drawing
+its own share of features per split, whose probabilities are averaged (out-of-fold micro-F1
+on train 0.571 for one, 0.579 for three). The final bag is kept as a `TreeBag` (numpy
+arrays), so scoring and loading need no scikit-learn.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from openrcm.coding.features import FEATURES, Candidate, Note, candidates, featu
 from openrcm.coding.knowledge import Knowledge
 from openrcm.coding.lexicon import Lexicon, PairCounts, local_phrases, note_phrases
 from openrcm.coding.similar import NoteSimilarity, note_terms
-from openrcm.coding.trees import TreeEnsemble
+from openrcm.coding.trees import TreeBag, TreeEnsemble
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ class CodeModel:
 
     system: str
     lexicon: Lexicon
-    classifier: Any  # a TreeEnsemble (or any estimator with predict_proba)
+    classifier: Any  # a TreeBag (or any estimator with predict_proba)
     threshold: float
     uses_knowledge: bool
     stats: dict[str, float] = field(default_factory=dict)
@@ -138,7 +141,7 @@ def _scores(classifier: Any, rows: Sequence[Sequence[float]]) -> list[float]:
         return []
     import numpy as np
 
-    if isinstance(classifier, TreeEnsemble):
+    if isinstance(classifier, TreeBag | TreeEnsemble):
         return [
             float(p) for p in classifier.predict_proba(np.asarray(rows, dtype=np.float32))[:, 1]
         ]
@@ -234,6 +237,10 @@ def local_evidence(
     ]
 
 
+BAGS = 3  # boosted ensembles averaged
+FEATURE_SHARE = 0.6  # of the features each split may choose from
+
+
 def classifier(seed: int = 13, iterations: int = 150, rows: int = 100_000) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -243,16 +250,29 @@ def classifier(seed: int = 13, iterations: int = 150, rows: int = 100_000) -> An
         max_leaf_nodes=31,
         min_samples_leaf=max(5, min(40, rows // 500)),  # small training sets: smaller leaves
         l2_regularization=1.0,
+        max_features=FEATURE_SHARE,
         random_state=seed,
     )
 
 
-def fit_rows(rows: Sequence[Sequence[float]], labels: Sequence[int], seed: int = 13) -> Any:
+@dataclass
+class Bag:
+    """Fitted scikit-learn classifiers whose probabilities are averaged."""
+
+    members: list[Any]
+
+    def predict_proba(self, rows: Any) -> Any:
+        import numpy as np
+
+        positive = np.mean([m.predict_proba(rows)[:, 1] for m in self.members], axis=0)
+        return np.column_stack([1.0 - positive, positive])
+
+
+def fit_rows(rows: Sequence[Sequence[float]], labels: Sequence[int], seed: int = 13) -> Bag:
     import numpy as np
 
-    model = classifier(seed, rows=len(rows))
-    model.fit(np.asarray(rows, dtype=np.float32), np.asarray(labels))
-    return model
+    x, y = np.asarray(rows, dtype=np.float32), np.asarray(labels)
+    return Bag([classifier(seed + k, rows=len(rows)).fit(x, y) for k in range(BAGS)])
 
 
 def tune(
@@ -304,7 +324,7 @@ def train_code_model(
     threshold, stats = tune(data, tuning, seed)
     if progress:
         progress("classifier", 0, 1)
-    final = TreeEnsemble.from_sklearn(fit_rows(data.rows, data.labels, seed))
+    final = TreeBag.from_sklearn(fit_rows(data.rows, data.labels, seed).members)
     gold_total = sum(len(g) for g in gold)
     stats.update(
         candidates=float(len(data.rows)),

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-TEXT_VERSION = 1  # bump when tokenizing, stemming or abbreviations change: caches rebuild
+TEXT_VERSION = 2  # bump when tokenizing, stemming or abbreviations change: caches rebuild
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|\d+(?:[.,]\d+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(])|\n+")
@@ -134,6 +134,39 @@ ABBREVIATIONS: dict[str, str] = {
     "adhd": "attention deficit hyperactivity disorder",
 }
 
+# Words clinicians (and the corpus's translation) use where the tabular list says another:
+# notes and code terms are both rewritten, so "renal failure" meets "kidney failure",
+# "liver metastases" meets "secondary malignant neoplasm of liver".
+SYNONYMS: dict[str, str] = {
+    "renal": "kidney",
+    "hepatic": "liver",
+    "cardiac": "heart",
+    "pulmonary": "lung",
+    "cerebral": "brain",
+    "gastric": "stomach",
+    "ocular": "eye",
+    "cutaneous": "skin",
+    "tumor": "neoplasm",
+    "tumors": "neoplasm",
+    "tumour": "neoplasm",
+    "tumours": "neoplasm",
+    "neoplasia": "neoplasm",
+    "cancer": "malignant neoplasm",
+    "cancers": "malignant neoplasm",
+    "carcinoma": "malignant neoplasm",
+    "carcinomas": "malignant neoplasm",
+    "adenocarcinoma": "malignant neoplasm",
+    "adenocarcinomas": "malignant neoplasm",
+    "malignancy": "malignant neoplasm",
+    "metastasis": "secondary malignant neoplasm",
+    "metastases": "secondary malignant neoplasm",
+    "metastatic": "secondary malignant neoplasm",
+    "bleeding": "hemorrhage",
+    "haemorrhage": "hemorrhage",
+    "oedema": "edema",
+    "anaemia": "anemia",
+}
+
 _stemmer = snowballstemmer.stemmer("english")
 
 
@@ -166,7 +199,7 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     out: list[Token] = []
     for match in _WORD.finditer(text, start, len(text) if end is None else end):
         word = match.group().lower()
-        expansion = ABBREVIATIONS.get(word) if len(word) <= 5 else None
+        expansion = (ABBREVIATIONS.get(word) if len(word) <= 5 else None) or SYNONYMS.get(word)
         for part in expansion.split() if expansion else (word,):
             if part not in STOPWORDS:
                 out.append(Token(stem(part), match.start(), match.end()))

@@ -28,7 +28,7 @@ from openrcm.coding.model import CodeModel, Progress, train_code_model
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 3
+MODEL_FORMAT = 4
 _SOURCES = (
     "corpus.py",
     "text.py",
@@ -39,6 +39,7 @@ _SOURCES = (
     "training.py",
     "trees.py",
     "similar.py",
+    "cues.py",
 )
 
 

@@ -111,3 +111,22 @@ class TreeEnsemble:
         """Two columns, as scikit-learn gives: P(negative), P(positive)."""
         positive = 1.0 / (1.0 + np.exp(-self.raw(np.asarray(rows, dtype=np.float64))))
         return np.column_stack([1.0 - positive, positive])
+
+
+class TreeBag:
+    """The mean probability of several tree ensembles (fitted on different feature draws):
+    averaging smooths the single ensemble's jumps between neighbouring scores."""
+
+    def __init__(self, members: Sequence[TreeEnsemble]) -> None:
+        if not members:
+            raise ValueError("a bag needs at least one ensemble")
+        self.members = tuple(members)
+
+    @classmethod
+    def from_sklearn(cls, models: Sequence[Any]) -> TreeBag:
+        return cls([TreeEnsemble.from_sklearn(m) for m in models])
+
+    def predict_proba(self, rows: Sequence[Sequence[float]] | NDArray[Any]) -> NDArray[Any]:
+        x = np.asarray(rows, dtype=np.float64)
+        positive = np.mean([m.predict_proba(x)[:, 1] for m in self.members], axis=0)
+        return np.column_stack([1.0 - positive, positive])
