@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from openrcm.domain.party import (
     Sex,
 )
 from openrcm.domain.trusted import trusted_builder
+from openrcm.gcpause import empty_free_lists
 from openrcm.x12.envelope import (
     EnvelopeReader,
     TransactionSet,
@@ -1746,15 +1746,15 @@ def _forget_read_caches() -> None:
     survive would pin nearly every memory pool the read used, and the next work of the
     process (validating the file, say) would be scattered into the holes around them:
     validating 20,000 claims just after reading them took 3.1 s of CPU instead of 2.7 s.
-    `x12_date` is emptied too (the patient ids of a read fill it). After a large read a
-    full collection empties the interpreter's free lists as well (thousands of tuples the
-    caches held, pinning pools the same way); it costs a few milliseconds."""
+    `x12_date` is emptied too (the patient ids of a read fill it). After a large read the
+    interpreter's free lists are emptied as well (`empty_free_lists`: thousands of tuples,
+    pinning pools the same way)."""
     held = sum(map(len, _READ_CACHES)) + x12_date.cache_info().currsize
     for cache in _READ_CACHES:
         cache.clear()
     x12_date.cache_clear()
     if held >= _LARGE_READ:
-        gc.collect()
+        empty_free_lists()
 
 
 def is_institutional(ts: TransactionSet) -> bool:
