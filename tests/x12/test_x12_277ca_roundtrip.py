@@ -238,3 +238,15 @@ def test_a_written_277_reads_back_as_the_same_statuses(
     read, findings = read_277(write_277(responses, HEADER))
     assert read == responses
     assert findings == []
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(statuses_277().filter(lambda r: r.patient is not None))
+def test_a_subscribers_own_claim_after_a_dependents_keeps_its_place(
+    dependent: ClaimStatusResponse,
+) -> None:
+    # the subscriber's own claims precede its dependents' HLs: the writer opens the
+    # subscriber again rather than reorder (found by the round-trip property above)
+    own = dependent.model_copy(update={"patient": None})
+    read, _ = read_277(write_277([dependent, own], HEADER))
+    assert read == [dependent, own]

@@ -659,7 +659,7 @@ def _body_277(records: list[ClaimStatusResponse], header: InterchangeHeader) -> 
                     w.add("TRN", "1", p0.provider_trace_number)
                     for s in p0.provider_statuses:
                         w.add("STC", *stc_elements(s))
-                for member in group_runs(claims, lambda r: r.subscriber):
+                for member in _subscriber_runs(claims):
                     dependents = [r for r in member if r.patient is not None]
                     own = [r for r in member if r.patient is None]
                     sub = hl.open(provider, "22", bool(dependents))
@@ -672,6 +672,20 @@ def _body_277(records: list[ClaimStatusResponse], header: InterchangeHeader) -> 
                         for r in dep:
                             _claim_277(w, r)
     return w.segments
+
+
+def _subscriber_runs(claims: list[ClaimStatusResponse]) -> list[list[ClaimStatusResponse]]:
+    """Runs of claims for one subscriber HL. A subscriber's own claims come before its
+    dependents' HLs, so an own claim after a dependent's opens the subscriber again: the
+    responses read back in the order they were written."""
+    runs: list[list[ClaimStatusResponse]] = []
+    for member in group_runs(claims, lambda r: r.subscriber):
+        runs.append([])
+        for r in member:
+            if r.patient is None and any(p.patient is not None for p in runs[-1]):
+                runs.append([])
+            runs[-1].append(r)
+    return runs
 
 
 def _claim_277(w: SegmentWriter, r: ClaimStatusResponse) -> None:
