@@ -40,3 +40,14 @@ def test_the_notes_words_reach_codes_the_tabular_list_words_differently(
     assert "c61" in match(knowledge, "Biopsy showed a prostate adenocarcinoma.")
     assert "c78.00" in match(knowledge, "CT showed multiple lung metastases.")
     assert "r58" in match(knowledge, "There was bleeding after the procedure.")
+
+
+def test_the_term_index_cache_follows_the_word_tables(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from openrcm.coding import text
+    from openrcm.coding.knowledge import vocabulary_digest
+
+    before = vocabulary_digest()
+    monkeypatch.setitem(text.SYNONYMS, "nephritic", "kidney")
+    assert vocabulary_digest() != before
+    monkeypatch.undo()
+    assert vocabulary_digest() == before

@@ -156,6 +156,21 @@ def icd10cm_terms(icd: Icd10cmIndex) -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
+def vocabulary_digest() -> str:
+    """A hash of the word tables tokens are made with (stopwords, abbreviations, synonyms):
+    a term index cached with other tables is not reused, even if TEXT_VERSION was not bumped."""
+    import hashlib
+
+    from openrcm.coding import text
+
+    tables = (
+        sorted(text.STOPWORDS),
+        sorted(text.ABBREVIATIONS.items()),
+        sorted(text.SYNONYMS.items()),
+    )
+    return hashlib.sha256(repr(tables).encode()).hexdigest()[:8]
+
+
 def load_knowledge(icd: Icd10cmIndex | None = None, cache_dir: Path | None = None) -> Knowledge:
     """The ICD-10-CM knowledge, its term index from the cache when it matches the code set."""
     from openrcm.codes import load_icd10cm
@@ -164,7 +179,7 @@ def load_knowledge(icd: Icd10cmIndex | None = None, cache_dir: Path | None = Non
 
     icd = icd or load_icd10cm()
     folder = cache_dir or default_cache_dir().parent / "coding"
-    path = folder / f"terms-k{KNOWLEDGE_VERSION}t{TEXT_VERSION}-{cache_key()}"
+    path = folder / f"terms-k{KNOWLEDGE_VERSION}t{TEXT_VERSION}{vocabulary_digest()}-{cache_key()}"
     data = read_cache(path)
     if not isinstance(data, dict) or set(data) != {"terms", "index", "idf"}:
         terms = icd10cm_terms(icd)
