@@ -78,25 +78,36 @@ class TreeEnsemble:
 
     def raw(self, rows: NDArray[Any]) -> NDArray[Any]:
         """The log-odds of each row."""
+        raw: NDArray[Any] = self.baseline + self.leaf_values(rows).sum(axis=1)
+        return raw
+
+    def leaf_values(self, rows: NDArray[Any]) -> NDArray[Any]:
+        """The value of the leaf each row reaches in each tree (rows x trees)."""
         x = np.asarray(rows, dtype=np.float64)
         n, width = x.shape if x.ndim == 2 else (len(x), 0)
         if not n:
-            return np.zeros(0, dtype=np.float64)
+            return np.zeros((0, len(self.roots)), dtype=np.float64)
         flat = x.ravel()
-        base = (np.arange(n, dtype=np.int64) * width)[:, None]
-        at = np.broadcast_to(self.roots, (n, len(self.roots))).astype(np.int64)
+        trees = len(self.roots)
+        at = np.tile(self.roots.astype(np.int64), n)  # row-major: row i, tree t at i*trees+t
+        base = np.repeat(np.arange(n, dtype=np.int64) * width, trees)
         children = self._children()
         missing = bool(np.isnan(flat).any())
-        for level in range(self.depth):
-            values = flat[base + self.feature[at]]
-            go_right = ~(values <= self.threshold[at])  # NaN compares False: right...
+        # only the (row, tree) pairs not yet on a leaf move down a level: most trees end
+        # well above the deepest one
+        active = np.flatnonzero(~self.leaf[at])
+        while active.size:
+            nodes = at[active]
+            values = flat[base[active] + self.feature[nodes]]
+            go_right = ~(values <= self.threshold[nodes])  # NaN compares False: right...
             if missing:  # ... unless the split sends missing values left
-                go_right &= ~(np.isnan(values) & self.missing_left[at])
-            at = children[2 * at + go_right]
-            if level % 4 == 3 and self.leaf[at].all():
-                break
-        raw: NDArray[Any] = self.baseline + self.value[at].sum(axis=1)
-        return raw
+                go_right &= ~(np.isnan(values) & self.missing_left[nodes])
+            nodes = children[2 * nodes + go_right]
+            at[active] = nodes
+            active = active[~self.leaf[nodes]]
+        at = at.reshape(n, trees)
+        found: NDArray[Any] = self.value[at]
+        return found
 
     def _children(self) -> NDArray[Any]:
         """Left and right child of node i at 2i and 2i+1: one lookup per level."""
@@ -115,18 +126,36 @@ class TreeEnsemble:
 
 class TreeBag:
     """The mean probability of several tree ensembles (fitted on different feature draws):
-    averaging smooths the single ensemble's jumps between neighbouring scores."""
+    averaging smooths the single ensemble's jumps between neighbouring scores. The members'
+    trees are walked together, as one ensemble, and summed per member."""
 
     def __init__(self, members: Sequence[TreeEnsemble]) -> None:
         if not members:
             raise ValueError("a bag needs at least one ensemble")
         self.members = tuple(members)
+        offsets = np.cumsum([0, *(len(m.left) for m in members)])[:-1]
+        shifted = list(zip(members, offsets, strict=True))
+        self.walk = TreeEnsemble(
+            feature=np.concatenate([m.feature for m in members]),
+            threshold=np.concatenate([m.threshold for m in members]),
+            missing_left=np.concatenate([m.missing_left for m in members]),
+            left=np.concatenate([m.left + o for m, o in shifted]).astype(np.int32),
+            right=np.concatenate([m.right + o for m, o in shifted]).astype(np.int32),
+            value=np.concatenate([m.value for m in members]),
+            leaf=np.concatenate([m.leaf for m in members]),
+            roots=np.concatenate([m.roots + o for m, o in shifted]).astype(np.int32),
+            baseline=0.0,
+            depth=max(m.depth for m in members),
+        )
+        self.first_tree = np.cumsum([0, *(len(m.roots) for m in members)])[:-1]
+        self.baselines = np.array([m.baseline for m in members], dtype=np.float64)
 
     @classmethod
     def from_sklearn(cls, models: Sequence[Any]) -> TreeBag:
         return cls([TreeEnsemble.from_sklearn(m) for m in models])
 
     def predict_proba(self, rows: Sequence[Sequence[float]] | NDArray[Any]) -> NDArray[Any]:
-        x = np.asarray(rows, dtype=np.float64)
-        positive = np.mean([m.predict_proba(x)[:, 1] for m in self.members], axis=0)
+        leaves = self.walk.leaf_values(np.asarray(rows, dtype=np.float64))
+        raw = np.add.reduceat(leaves, self.first_tree, axis=1) + self.baselines
+        positive = (1.0 / (1.0 + np.exp(-raw))).mean(axis=1)
         return np.column_stack([1.0 - positive, positive])
