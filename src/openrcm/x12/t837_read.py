@@ -1192,6 +1192,15 @@ def _fast_name(nm1: list[str]) -> PersonName | None:
     return _NAME({"last": last, "first": first, "middle": middle, "suffix": suffix})
 
 
+def _fast_named_address(named: _Named) -> tuple[bool, Address | None]:
+    """A loop's N3/N4 address the fast way: (True, the address, or None when the loop has
+    none), or (False, None) when its values need `Address`'s validation."""
+    if named.n3 is None or named.n4 is None:
+        return True, None
+    address = _fast_address(named.n3, named.n4)
+    return address is not None, address
+
+
 def _fast_address(n3: list[str], n4: list[str]) -> Address | None:
     """`_address` for N3/N4 values `Address` takes as they are, or None."""
     k = len(n3)
@@ -1238,11 +1247,9 @@ def _fast_person(named: _Named) -> Person | None:
     name = _fast_name(nm1)
     if name is None:
         return None
-    address = None
-    if named.n3 is not None and named.n4 is not None:
-        address = _fast_address(named.n3, named.n4)
-        if address is None:
-            return None
+    ok, address = _fast_named_address(named)
+    if not ok:
+        return None
     return _PERSON({"name": name, "birth_date": birth, "sex": sex, "address": address})
 
 
@@ -1254,11 +1261,9 @@ def _fast_payer(named: _Named, filing: str) -> Payer | None:
     name = nm1[3] if k > 3 else ""
     if payer_id != payer_id.strip() or not 1 <= len(name) <= 60 or name != name.strip():
         return None
-    address = None
-    if named.n3 is not None and named.n4 is not None:
-        address = _fast_address(named.n3, named.n4)
-        if address is None:
-            return None
+    ok, address = _fast_named_address(named)
+    if not ok:
+        return None
     return _PAYER(
         {
             "id": payer_id,
@@ -1345,11 +1350,9 @@ def _fast_provider(
             len(tin) != 9 or _ASCII_DIGITS.fullmatch(tin) is None or len(set(tin)) == 1
         ):
             return None
-    address = None
-    if with_address and named.n3 is not None and named.n4 is not None:
-        address = _fast_address(named.n3, named.n4)
-        if address is None:
-            return None
+    ok, address = _fast_named_address(named) if with_address else (True, None)
+    if not ok:
+        return None
     return _PROVIDER(
         {
             "id": npi,
