@@ -58,6 +58,7 @@ from openrcm.x12.t277 import (
     entity_segments,
     group_runs,
     read_sets,
+    subscriber_runs,
     walk_claims,
 )
 from openrcm.x12.tokenizer import _Readable
@@ -273,21 +274,6 @@ def write_276(requests: Iterable[ClaimStatusRequest], header: InterchangeHeader)
     return write_interchange(bodies, header, functional_id=FUNCTIONAL_ID, version=IMPLEMENTATION)
 
 
-def _subscriber_runs(records: list[ClaimStatusRequest]) -> list[list[ClaimStatusRequest]]:
-    """Records under one 2000D: one subscriber, its own claims before its dependents'."""
-    runs: list[list[ClaimStatusRequest]] = []
-    key: Any = None
-    dependents_seen = False
-    for r in records:
-        k = (r.subscriber, r.subscriber_birth_date, r.subscriber_sex)
-        if not runs or k != key or (r.patient is None and dependents_seen):
-            runs.append([])
-            key, dependents_seen = k, False
-        runs[-1].append(r)
-        dependents_seen = dependents_seen or r.patient is not None
-    return runs
-
-
 def _body(records: list[ClaimStatusRequest], header: InterchangeHeader) -> list[str]:
     w = SegmentWriter(header.delimiters)
     first = records[0]
@@ -302,7 +288,9 @@ def _body(records: list[ClaimStatusRequest], header: InterchangeHeader) -> list[
             for by_provider in group_runs(by_receiver, lambda r: r.provider):
                 provider = hl.open(receiver, "19", True)
                 entity_segments(w, by_provider[0].provider, address=False, refs=False)
-                for run in _subscriber_runs(by_provider):
+                for run in subscriber_runs(
+                    by_provider, lambda r: (r.subscriber, r.subscriber_birth_date, r.subscriber_sex)
+                ):
                     s0 = run[0]
                     dependents = [r for r in run if r.patient is not None]
                     sub = hl.open(provider, "22", bool(dependents))

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -63,6 +63,14 @@ IMPLEMENTATION = "005010X212"
 FUNCTIONAL_ID = "HN"
 
 R = TypeVar("R", bound=BaseModel)
+
+
+class _Claimed(Protocol):
+    @property
+    def patient(self) -> Entity | None: ...
+
+
+C = TypeVar("C", bound=_Claimed)
 
 
 class BadValue(ValueError):
@@ -538,6 +546,23 @@ def group_runs(records: Sequence[R], key: Callable[[R], Any]) -> list[list[R]]:
     return runs
 
 
+def subscriber_runs(records: Sequence[C], key: Callable[[C], Any]) -> list[list[C]]:
+    """Records under one subscriber HL: consecutive records with equal `key`. A subscriber's
+    own claims come before its dependents' HLs, so an own claim (no patient) that follows a
+    dependent's opens the subscriber again: records read back in the order they were written."""
+    runs: list[list[C]] = []
+    last: Any = object()
+    dependents_seen = False
+    for record in records:
+        k = key(record)
+        if not runs or k != last or (record.patient is None and dependents_seen):
+            runs.append([])
+            last, dependents_seen = k, False
+        runs[-1].append(record)
+        dependents_seen = dependents_seen or record.patient is not None
+    return runs
+
+
 class HLCounter:
     """Numbers HL segments; `open(parent, code, has_children)` writes one and returns its id."""
 
@@ -659,7 +684,7 @@ def _body_277(records: list[ClaimStatusResponse], header: InterchangeHeader) -> 
                     w.add("TRN", "1", p0.provider_trace_number)
                     for s in p0.provider_statuses:
                         w.add("STC", *stc_elements(s))
-                for member in _subscriber_runs(claims):
+                for member in subscriber_runs(claims, lambda r: r.subscriber):
                     dependents = [r for r in member if r.patient is not None]
                     own = [r for r in member if r.patient is None]
                     sub = hl.open(provider, "22", bool(dependents))
@@ -672,20 +697,6 @@ def _body_277(records: list[ClaimStatusResponse], header: InterchangeHeader) -> 
                         for r in dep:
                             _claim_277(w, r)
     return w.segments
-
-
-def _subscriber_runs(claims: list[ClaimStatusResponse]) -> list[list[ClaimStatusResponse]]:
-    """Runs of claims for one subscriber HL. A subscriber's own claims come before its
-    dependents' HLs, so an own claim after a dependent's opens the subscriber again: the
-    responses read back in the order they were written."""
-    runs: list[list[ClaimStatusResponse]] = []
-    for member in group_runs(claims, lambda r: r.subscriber):
-        runs.append([])
-        for r in member:
-            if r.patient is None and any(p.patient is not None for p in runs[-1]):
-                runs.append([])
-            runs[-1].append(r)
-    return runs
 
 
 def _claim_277(w: SegmentWriter, r: ClaimStatusResponse) -> None:
