@@ -7,6 +7,8 @@ collector would walk them again and again to free nothing (over half the time of
 
 - `collector_paused()`: a context manager; the collector is off inside it and back on after
   (only if it was on before, so pauses nest).
+- `ReadCaches`: memo caches a streaming reader fills, emptied when its last open read ends
+  (free lists too, after a large read).
 - `empty_free_lists()`: hand back the objects the interpreter keeps for reuse (thousands of
   tuples, some lists and dicts) without walking the heap. After bulk work they are spread
   over nearly every memory pool the work used and pin them: the next bulk work of the
@@ -16,8 +18,11 @@ collector would walk them again and again to free nothing (over half the time of
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -48,4 +53,31 @@ def empty_free_lists() -> None:
         gc.unfreeze()
 
 
-__all__ = ["collector_paused", "empty_free_lists"]
+class ReadCaches:
+    """The memo caches of a streaming reader, emptied once no read is open.
+
+    Their entries are allocated among a read's short-lived objects, so the few that survive
+    it would pin nearly every memory pool the read used, and the next work of the process
+    (validating the file, say) would be scattered into the holes around them. `forget`
+    empties the caches and says how many entries they held; after a large read the free
+    lists are emptied as well (they pin pools the same way)."""
+
+    LARGE = 10_000  # cache entries left by a read large enough to pin much memory
+
+    def __init__(self, forget: Callable[[], int]) -> None:
+        self.forget = forget
+        self.open = 0  # reads begun and not finished
+
+    def reading(self, records: Iterator[T]) -> Iterator[T]:
+        """`records`, with the caches emptied when this is the last open read to end
+        (finished or closed early: the read's own records are gone by then)."""
+        self.open += 1
+        try:
+            yield from records
+        finally:
+            self.open -= 1
+            if not self.open and self.forget() >= self.LARGE:
+                empty_free_lists()
+
+
+__all__ = ["ReadCaches", "collector_paused", "empty_free_lists"]

@@ -33,7 +33,7 @@ def test_a_finished_read_leaves_its_caches_empty() -> None:
     assert len(read) == 12
     assert _held() == 0
     assert x12_date.cache_info().currsize == 0
-    assert t837_read._reads_open == 0
+    assert t837_read._READS.open == 0
     assert list(iter_837(text, PROFESSIONAL)) == read  # and a second read is the same
 
 
@@ -43,7 +43,7 @@ def test_a_read_closed_early_leaves_its_caches_empty() -> None:
     assert _held() > 0
     claims_in.close()
     assert _held() == 0
-    assert t837_read._reads_open == 0
+    assert t837_read._READS.open == 0
 
 
 def test_caches_are_kept_while_another_read_is_open() -> None:

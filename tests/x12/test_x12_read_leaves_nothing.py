@@ -25,7 +25,7 @@ def test_a_finished_835_read_leaves_its_caches_empty() -> None:
     assert _held() > 0
     rest = list(remittances)
     assert _held() == 0
-    assert t835._reads_open == 0
+    assert t835._READS.open == 0
     assert [first, *rest] == list(t835.iter_835(text))
 
 

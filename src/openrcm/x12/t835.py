@@ -52,7 +52,7 @@ from openrcm.domain.remittance import (
     ServicePayment,
 )
 from openrcm.domain.trusted import trusted_builder
-from openrcm.gcpause import collector_paused, empty_free_lists
+from openrcm.gcpause import ReadCaches, collector_paused
 from openrcm.x12.envelope import (
     EnvelopeReader,
     InterchangeHeader,
@@ -228,34 +228,22 @@ def iter_835(
     Findings (the envelope's and the 835's) are appended to `findings`. No segment is kept
     once read: a set's memory is its claim records.
     """
-    global _reads_open
-    _reads_open += 1
-    try:
-        yield from _read_835(source, findings)
-    finally:  # the read's own records are gone by now: only the caches are left
-        _reads_open -= 1
-        if not _reads_open:
-            _forget_read_caches()
+    return _READS.reading(_read_835(source, findings))
 
 
-def _forget_read_caches() -> None:
-    """Empty the caches a read fills, once no read is open (see `t837_read`: their few
-    survivors would pin nearly every memory pool of the read, and the next work would be
-    scattered into the holes; validating a 100,000-claim 835 just after reading it took
-    3.4 s of CPU instead of 3.1 s). The interpreter's free lists are emptied too after a
-    large read (`empty_free_lists`, microseconds)."""
+def _forget_read_caches() -> int:
+    """Empty the caches a read fills (see `ReadCaches`: validating a 100,000-claim 835 just
+    after reading it took 3.4 s of CPU instead of 3.1 s); how many entries they held."""
     held = len(_money_cache) + len(_date_cache) + len(_cas_cache)
     held += sum(len(cache) for cache in _svc_caches.values())
     _money_cache.clear()
     _date_cache.clear()
     _cas_cache.clear()
     _svc_caches.clear()
-    if held >= _LARGE_READ:
-        empty_free_lists()
+    return held
 
 
-_LARGE_READ = 10_000  # cache entries left by a read large enough to pin much memory
-_reads_open = 0  # reads begun and not finished: the caches are emptied when none is left
+_READS = ReadCaches(_forget_read_caches)
 
 
 def _read_835(source: str | _Readable, findings: list[Finding] | None) -> Iterator[Remittance]:

@@ -44,7 +44,7 @@ from openrcm.domain.party import (
     Sex,
 )
 from openrcm.domain.trusted import trusted_builder
-from openrcm.gcpause import empty_free_lists
+from openrcm.gcpause import ReadCaches
 from openrcm.x12.envelope import (
     EnvelopeReader,
     TransactionSet,
@@ -1452,8 +1452,6 @@ _READ_CACHES: tuple[dict[Any, Any] | set[Any], ...] = (
     _ADJUDICATED,
     _COVERAGE_IDS,
 )
-_LARGE_READ = 10_000  # cache entries left by a read large enough to pin much memory
-_reads_open = 0  # reads begun and not finished: the caches are emptied when none is left
 _ROLE_SETS = {role: frozenset({role}) for role in ProviderRole}  # immutable, so shared
 _TWO_DIGITS = frozenset(f"{n:02d}" for n in range(100))  # what `_two_digits` accepts
 
@@ -1711,14 +1709,7 @@ def iter_837(
     ``fast=False`` builds every record by full validation (the same claims and findings,
     slower; the tests compare both ways).
     """
-    global _reads_open
-    _reads_open += 1
-    try:
-        yield from _read_837(source, layout, findings, accept, fast)
-    finally:  # the read's own records are gone by now: only the caches are left
-        _reads_open -= 1
-        if not _reads_open:
-            _forget_read_caches()
+    return _READS.reading(_read_837(source, layout, findings, accept, fast))
 
 
 def _read_837(
@@ -1742,22 +1733,18 @@ def _read_837(
     sink.extend(reader.findings[count:])
 
 
-def _forget_read_caches() -> None:
-    """Empty the caches a read fills, once no read is open.
-
-    Their entries were allocated among the read's short-lived objects, so the few that
-    survive would pin nearly every memory pool the read used, and the next work of the
-    process (validating the file, say) would be scattered into the holes around them:
-    validating 20,000 claims just after reading them took 3.1 s of CPU instead of 2.7 s.
-    `x12_date` is emptied too (the patient ids of a read fill it). After a large read the
-    interpreter's free lists are emptied as well (`empty_free_lists`: thousands of tuples,
-    pinning pools the same way)."""
+def _forget_read_caches() -> int:
+    """Empty the caches a read fills (see `ReadCaches`: validating 20,000 claims just after
+    reading them took 3.1 s of CPU instead of 2.7 s); how many entries they held.
+    `x12_date` is emptied too (the patient ids of a read fill it)."""
     held = sum(map(len, _READ_CACHES)) + x12_date.cache_info().currsize
     for cache in _READ_CACHES:
         cache.clear()
     x12_date.cache_clear()
-    if held >= _LARGE_READ:
-        empty_free_lists()
+    return held
+
+
+_READS = ReadCaches(_forget_read_caches)
 
 
 def is_institutional(ts: TransactionSet) -> bool:
