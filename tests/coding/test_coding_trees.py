@@ -29,19 +29,20 @@ def test_multiclass_models_are_refused() -> None:
 
 
 def test_tree_bag_averages_its_members_as_the_fitting_bag_does() -> None:
-    from openrcm.coding.model import BAGS, fit_rows
+    from openrcm.coding.model import BAGS, classifier, fit_rows
     from openrcm.coding.trees import TreeBag
 
     rng = np.random.default_rng(5)
     x = rng.normal(size=(800, 5)).astype(np.float32)
     y = (x[:, 0] - x[:, 3] > 0.2).astype(int)
     bag = fit_rows(x.tolist(), y.tolist(), seed=2)
-    assert len(bag.members) == BAGS
+    assert len(bag.first_tree) == BAGS
     # members draw different features per split, so they differ: the bag is their mean
     fresh = rng.normal(size=(200, 5)).astype(np.float32)
-    members = [m.predict_proba(fresh)[:, 1] for m in bag.members]
+    fitted = [classifier(2 + k, rows=len(x)).fit(x, y) for k in range(BAGS)]
+    members = [m.predict_proba(fresh)[:, 1] for m in fitted]
     assert not np.allclose(members[0], members[1])
-    copy = TreeBag.from_sklearn(bag.members)
+    copy = TreeBag.from_sklearn(fitted)
     assert copy.predict_proba(fresh) == pytest.approx(bag.predict_proba(fresh), abs=1e-12)
     assert copy.predict_proba(fresh)[:, 1] == pytest.approx(np.mean(members, axis=0), abs=1e-12)
 

@@ -92,7 +92,9 @@ class Candidate:
         return list(dict.fromkeys(spans))
 
     def mention_starts(self, most: int = 5) -> list[int]:
-        """Where the first `most` of the telling mentions start (see `first_start`)."""
+        """Where the first `most` of the telling mentions start, earliest first: whole
+        tabular terms and phrases nearly as telling as the best one, as in `spans()`;
+        partial terms only when nothing else speaks."""
         starts = [m.start for m in self.term_matches if m.coverage == 1.0]
         if self.phrase_hits:
             floor = STRONG * max(h.precision for h in self.phrase_hits)
@@ -102,16 +104,6 @@ class Candidate:
         if not starts:
             starts = [m.start for m in self.term_matches]
         return sorted(set(starts))[:most]
-
-    def first_start(self) -> int | None:
-        """Where the earliest of `spans()` starts (without building them)."""
-        starts = [m.start for m in self.term_matches if m.coverage == 1.0]
-        if self.phrase_hits:
-            floor = STRONG * max(h.precision for h in self.phrase_hits)
-            starts.extend(h.start for h in self.phrase_hits if h.precision >= floor)
-        if not starts:
-            starts = [m.start for m in self.term_matches]
-        return min(starts, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +194,8 @@ def feature_rows(
         miss = 1.0
         for p in distinct.values():
             miss *= 1.0 - min(p, 0.99)
-        first = cand.first_start()
+        starts = cand.mention_starts()
+        first = starts[0] if starts else None
         rivals = by_category[code.split(".")[0]]
         in_icd = knowledge is not None and code in knowledge
         billable = knowledge.is_billable(code) if knowledge is not None else False
@@ -235,7 +228,7 @@ def feature_rows(
                 doc[code],
                 math.log1p(doc_order[code]),
                 *_local(hits),
-                *zones.shares(cand.mention_starts()),
+                *zones.shares(starts),
             ]
         )
     return codes, rows

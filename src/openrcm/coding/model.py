@@ -9,8 +9,8 @@ other folds' rows (one 100-note fold alone gave a noisy threshold, for procedure
 the final classifier is then fitted on every row and the lexicon on every note. The dev
 split is never used. The classifier is a bag of `BAGS` boosted ensembles, each drawing
 its own share of features per split, whose probabilities are averaged (out-of-fold micro-F1
-on train 0.571 for one, 0.579 for three). The final bag is kept as a `TreeBag` (numpy
-arrays), so scoring and loading need no scikit-learn.
+on train 0.571 for one, 0.579 for three). Each fitted bag is copied at once into a
+`TreeBag` (numpy arrays), so scoring, in tuning as after loading, needs no scikit-learn.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from openrcm.coding.features import FEATURES, Candidate, Note, candidates, featu
 from openrcm.coding.knowledge import Knowledge
 from openrcm.coding.lexicon import Lexicon, PairCounts, local_phrases, note_phrases
 from openrcm.coding.similar import NoteSimilarity, note_terms
-from openrcm.coding.trees import TreeBag, TreeEnsemble
+from openrcm.coding.trees import TreeBag
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class CodeModel:
 
     system: str
     lexicon: Lexicon
-    classifier: Any  # a TreeBag (or any estimator with predict_proba)
+    classifier: TreeBag
     threshold: float
     uses_knowledge: bool
     stats: dict[str, float] = field(default_factory=dict)
@@ -136,21 +136,12 @@ def add_similar(found: dict[str, Candidate], doc: dict[str, float] | None) -> No
             found[code] = Candidate(code)
 
 
-def _scores(classifier: Any, rows: Sequence[Sequence[float]]) -> list[float]:
+def _scores(classifier: TreeBag, rows: Sequence[Sequence[float]]) -> list[float]:
     if not rows:
         return []
     import numpy as np
 
-    if isinstance(classifier, TreeBag | TreeEnsemble):
-        return [
-            float(p) for p in classifier.predict_proba(np.asarray(rows, dtype=np.float32))[:, 1]
-        ]
-    from threadpoolctl import threadpool_limits
-
-    # one thread: OpenMP start-up costs more than a note's few hundred rows take
-    with threadpool_limits(1):
-        scores = classifier.predict_proba(np.asarray(rows, dtype=np.float32))[:, 1]
-    return [float(p) for p in scores]
+    return [float(p) for p in classifier.predict_proba(np.asarray(rows, dtype=np.float32))[:, 1]]
 
 
 def best_threshold(scored: Sequence[tuple[float, bool]], gold_total: int) -> tuple[float, float]:
@@ -255,24 +246,13 @@ def classifier(seed: int = 13, iterations: int = 150, rows: int = 100_000) -> An
     )
 
 
-@dataclass
-class Bag:
-    """Fitted scikit-learn classifiers whose probabilities are averaged."""
-
-    members: list[Any]
-
-    def predict_proba(self, rows: Any) -> Any:
-        import numpy as np
-
-        positive = np.mean([m.predict_proba(rows)[:, 1] for m in self.members], axis=0)
-        return np.column_stack([1.0 - positive, positive])
-
-
-def fit_rows(rows: Sequence[Sequence[float]], labels: Sequence[int], seed: int = 13) -> Bag:
+def fit_rows(rows: Sequence[Sequence[float]], labels: Sequence[int], seed: int = 13) -> TreeBag:
     import numpy as np
 
     x, y = np.asarray(rows, dtype=np.float32), np.asarray(labels)
-    return Bag([classifier(seed + k, rows=len(rows)).fit(x, y) for k in range(BAGS)])
+    return TreeBag.from_sklearn(
+        [classifier(seed + k, rows=len(rows)).fit(x, y) for k in range(BAGS)]
+    )
 
 
 def tune(
@@ -324,7 +304,7 @@ def train_code_model(
     threshold, stats = tune(data, tuning, seed)
     if progress:
         progress("classifier", 0, 1)
-    final = TreeBag.from_sklearn(fit_rows(data.rows, data.labels, seed).members)
+    final = fit_rows(data.rows, data.labels, seed)
     gold_total = sum(len(g) for g in gold)
     stats.update(
         candidates=float(len(data.rows)),

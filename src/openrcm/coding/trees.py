@@ -32,7 +32,6 @@ class TreeEnsemble:
         leaf: NDArray[Any],
         roots: NDArray[Any],
         baseline: float,
-        depth: int,
     ) -> None:
         self.feature = feature
         self.threshold = threshold
@@ -43,7 +42,6 @@ class TreeEnsemble:
         self.leaf = leaf
         self.roots = roots
         self.baseline = baseline
-        self.depth = depth
 
     @classmethod
     def from_sklearn(cls, model: Any) -> TreeEnsemble:
@@ -73,7 +71,6 @@ class TreeEnsemble:
             leaf=leaf,
             roots=offsets.astype(np.int32),
             baseline=float(np.ravel(model._baseline_prediction)[0]),
-            depth=int(nodes["depth"].max()),
         )
 
     def raw(self, rows: NDArray[Any]) -> NDArray[Any]:
@@ -132,7 +129,6 @@ class TreeBag:
     def __init__(self, members: Sequence[TreeEnsemble]) -> None:
         if not members:
             raise ValueError("a bag needs at least one ensemble")
-        self.members = tuple(members)
         offsets = np.cumsum([0, *(len(m.left) for m in members)])[:-1]
         shifted = list(zip(members, offsets, strict=True))
         self.walk = TreeEnsemble(
@@ -145,7 +141,6 @@ class TreeBag:
             leaf=np.concatenate([m.leaf for m in members]),
             roots=np.concatenate([m.roots + o for m, o in shifted]).astype(np.int32),
             baseline=0.0,
-            depth=max(m.depth for m in members),
         )
         self.first_tree = np.cumsum([0, *(len(m.roots) for m in members)])[:-1]
         self.baselines = np.array([m.baseline for m in members], dtype=np.float64)
