@@ -44,7 +44,7 @@ from openrcm.domain.party import (
     Sex,
 )
 from openrcm.domain.trusted import trusted_builder
-from openrcm.gcpause import ReadCaches
+from openrcm.gcpause import ReadCaches, paused_while_working
 from openrcm.x12.envelope import (
     EnvelopeReader,
     TransactionSet,
@@ -77,16 +77,19 @@ _T = TypeVar("_T")
 
 @dataclass(slots=True)
 class _Named:
-    """An NM1 loop being read: the name segment's elements and its N3/N4/REF/PRV/DMG."""
+    """An NM1 loop being read: the name segment's elements (and text) and its
+    N3/N4/REF/PRV/DMG. `refs` and `dtp` are made when a REF or DTP comes (most loops have
+    none: two empty dicts per NM1 were a tenth of the drafting)."""
 
     nm1: list[str]
     index: int
+    text: str
     n3: list[str] | None = None
     n4: list[str] | None = None
-    refs: dict[str, str] = field(default_factory=dict)
+    refs: dict[str, str] | None = None
     prv: str | None = None
     dmg: list[str] | None = None
-    dtp: dict[str, str] = field(default_factory=dict)
+    dtp: dict[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -100,15 +103,18 @@ class _OtherDraft:
 
 @dataclass(slots=True)
 class _LineDraft:
+    """A 2400 loop being read. Only its DTP*472 and REF*G1 are read (the last of each),
+    so they are kept alone instead of in dicts; `svd` is made when an SVD comes."""
+
     lx: list[str]
     index: int
     service: list[str] | None = None
-    dtp: dict[str, list[str]] = field(default_factory=dict)
-    refs: dict[str, str] = field(default_factory=dict)
+    dtp472: list[str] | None = None
+    g1: str | None = None
     lin: list[str] | None = None
     ctp: list[str] | None = None
     rendering: _Named | None = None
-    svd: list[tuple[list[str], list[str], str]] = field(default_factory=list)  # CAS texts
+    svd: list[tuple[list[str], list[str], str]] | None = None  # with their CAS texts
 
 
 @dataclass(slots=True)
@@ -225,7 +231,8 @@ class _Reader837:
                             line.service = e
                             continue
                         if sid == "DTP" and svd is None and named is None:
-                            line.dtp[(e[1] if len(e) > 1 else "")] = e
+                            if len(e) > 1 and e[1] == "472":
+                                line.dtp472 = e
                             continue
                         if sid == "LX":
                             line = _LineDraft(lx=e, index=pos)
@@ -235,7 +242,10 @@ class _Reader837:
                             continue
                         if sid == "SVD":
                             svd = (e, [], "")
-                            line.svd.append(svd)
+                            if line.svd is None:
+                                line.svd = [svd]
+                            else:
+                                line.svd.append(svd)
                             named = None
                             loop = "2430"
                             continue
@@ -245,14 +255,14 @@ class _Reader837:
                             if sid == "CAS":
                                 svd[1].append(text)
                             elif sid == "DTP" and (e[1] if len(e) > 1 else "") == "573":
-                                line.svd[-1] = svd = (
+                                line.svd[-1] = svd = (  # type: ignore[index]
                                     svd[0],
                                     svd[1],
                                     (e[3] if len(e) > 3 else ""),
                                 )
                             continue
                         elif sid == "NM1":
-                            named = _Named(nm1=e, index=pos)
+                            named = _Named(e, pos, text)
                             if (e[1] if len(e) > 1 else "") == "82" and line.rendering is None:
                                 line.rendering = named
                             loop = "2420"
@@ -261,7 +271,8 @@ class _Reader837:
                             _attach(named, e)
                             continue
                         elif sid == "REF":
-                            line.refs[(e[1] if len(e) > 1 else "")] = e[2] if len(e) > 2 else ""
+                            if len(e) > 1 and e[1] == "G1":
+                                line.g1 = e[2] if len(e) > 2 else ""
                             continue
                         elif sid == "LIN":
                             line.lin = e
@@ -303,7 +314,7 @@ class _Reader837:
                         continue
                     elif sid == "NM1":
                         code = e[1] if len(e) > 1 else ""
-                        named = _Named(nm1=e, index=pos)
+                        named = _Named(e, pos, text)
                         if other is not None:
                             if code == "IL":
                                 other.subscriber = named
@@ -362,7 +373,7 @@ class _Reader837:
                 # ---------------------------------------------- 2000A/B/C levels
                 elif sid == "NM1":
                     code = e[1] if len(e) > 1 else ""
-                    named = _Named(nm1=e, index=pos)
+                    named = _Named(e, pos, text)
                     if code == "85":
                         self.billing = named
                         loop = "2010AA"
@@ -496,7 +507,7 @@ class _Reader837:
         fast = _fast_provider(named, role, taxonomy, with_address, keep_tin)
         if fast is not None:
             return fast
-        refs = named.refs
+        refs = named.refs or _NONE
         key = (
             "provider",
             tuple(named.nm1),
@@ -712,7 +723,7 @@ class _Reader837:
         fields["procedure_qualifier"] = procedure[0]
         fields["procedure"] = _g(procedure, 1)
         fields["modifiers"] = tuple(m for m in procedure[2:6] if m)
-        dtp = ld.dtp.get("472")
+        dtp = ld.dtp472
         if dtp is not None:
             if _g(dtp, 2) == "RD8":
                 span = parse_date_range(_g(dtp, 3))
@@ -725,8 +736,8 @@ class _Reader837:
                 fields["service_date"] = parse_date(_g(dtp, 3))
         elif layout is INSTITUTIONAL:
             fields["service_date"] = _NO_DATE
-        if ld.refs.get("G1"):
-            fields["prior_authorization"] = ld.refs["G1"]
+        if ld.g1:
+            fields["prior_authorization"] = ld.g1
         if ld.lin is not None:
             fields["ndc"] = _g(ld.lin, 3) or None
             if ld.ctp is not None:
@@ -737,7 +748,7 @@ class _Reader837:
                 ld.rendering, ProviderRole.RENDERING, ld.rendering.prv, False, keep_tin=False
             )
         adjudications = []
-        for svd, cas, day in ld.svd:
+        for svd, cas, day in ld.svd or ():
             proc = _g(svd, 3).split(comp)
             adjudication: dict[str, Any] = {
                 "payer_id": _g(svd, 1),
@@ -838,10 +849,10 @@ class _Reader837:
             "group_number": _g(o.sbr, 3) or None,
             "paid_amount": parse_amount(o.paid) if o.paid else None,
             "adjustments": self.adjustments(o.cas),
-            "adjudication_date": parse_date(o.payer.dtp.get("573", ""))
-            if o.payer.dtp.get("573")
+            "adjudication_date": parse_date((o.payer.dtp or _NONE).get("573", ""))
+            if (o.payer.dtp or _NONE).get("573")
             else None,
-            "payer_claim_control_number": o.payer.refs.get("F8") or None,
+            "payer_claim_control_number": (o.payer.refs or _NONE).get("F8") or None,
         }
         return OtherPayer(**fields)
 
@@ -863,7 +874,7 @@ class _Reader837:
         member_id = _g(o.subscriber.nm1, 9)
         priority = _g(o.sbr, 1)
         group_number = _g(o.sbr, 3) or None
-        reference = o.payer.refs.get("F8") or None
+        reference = (o.payer.refs or _NONE).get("F8") or None
         paid = None
         if o.paid:
             paid = _signed_money_text(o.paid)
@@ -876,7 +887,7 @@ class _Reader837:
             or (reference is not None and reference != reference.strip())
         ):
             return None
-        day = o.payer.dtp.get("573")
+        day = (o.payer.dtp or _NONE).get("573")
         return _OTHER_PAYER(
             {
                 "payer": self.payer_from(o.payer, _g(o.sbr, 9)),
@@ -1072,7 +1083,7 @@ class _Reader837:
         fields["procedure_qualifier"] = procedure[0]
         fields["procedure"] = procedure[1]
         fields["modifiers"] = procedure[2]
-        dtp = ld.dtp.get("472")
+        dtp = ld.dtp472
         if dtp is None:
             return None
         n = len(dtp)
@@ -1092,13 +1103,11 @@ class _Reader837:
                 if day is None:
                     return None
             fields["service_date"] = day
-        refs = ld.refs
-        if refs:
-            g1 = refs.get("G1")
-            if g1:
-                if g1 != g1.strip():
-                    return None
-                fields["prior_authorization"] = g1
+        g1 = ld.g1
+        if g1:
+            if g1 != g1.strip():
+                return None
+            fields["prior_authorization"] = g1
         if ld.lin is not None:
             ndc = _g(ld.lin, 3) or None
             if ndc is not None and not (len(ndc) == 11 and ndc.isascii() and ndc.isdigit()):
@@ -1341,7 +1350,7 @@ def _fast_provider(
         return None
     tin, ssn = None, False
     if keep_tin:
-        refs = named.refs
+        refs = named.refs or _NONE
         if refs.get("EI"):
             tin = refs["EI"]
         elif refs.get("SY"):
@@ -1441,6 +1450,7 @@ _PROCEDURES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}
 _ADJUDICATED: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # SVD03
 _COVERAGE_IDS: dict[tuple[str, str], str] = {}
 _MISSING = object()
+_NONE: dict[str, str] = {}  # a loop without REF or DTP segments (never written to)
 _READ_CACHES: tuple[dict[Any, Any] | set[Any], ...] = (
     _GOOD_NPIS,
     _money_cache,
@@ -1589,12 +1599,16 @@ def _attach(named: _Named, e: list[str]) -> None:
     elif sid == "N4":
         named.n4 = e
     elif sid == "REF":
+        if named.refs is None:
+            named.refs = {}
         named.refs.setdefault(_g(e, 1), _g(e, 2))
     elif sid == "PRV":
         named.prv = _g(e, 3)
     elif sid == "DMG":
         named.dmg = e
     elif sid == "DTP":
+        if named.dtp is None:
+            named.dtp = {}
         named.dtp[_g(e, 1)] = _g(e, 3)
 
 
@@ -1656,10 +1670,11 @@ def _provider(
     person = _g(nm1, 2) == "1"
     tin, ssn = None, False
     if keep_tin:
-        if named.refs.get("EI"):
-            tin = named.refs["EI"]
-        elif named.refs.get("SY"):
-            tin, ssn = named.refs["SY"], True
+        refs = named.refs or _NONE
+        if refs.get("EI"):
+            tin = refs["EI"]
+        elif refs.get("SY"):
+            tin, ssn = refs["SY"], True
     return Provider(
         id=ProviderId(_g(nm1, 9)),
         npi=_g(nm1, 9),
@@ -1709,7 +1724,7 @@ def iter_837(
     ``fast=False`` builds every record by full validation (the same claims and findings,
     slower; the tests compare both ways).
     """
-    return _READS.reading(_read_837(source, layout, findings, accept, fast))
+    return _READS.reading(paused_while_working(_read_837(source, layout, findings, accept, fast)))
 
 
 def _read_837(
