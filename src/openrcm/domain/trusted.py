@@ -50,7 +50,6 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
             template[name] = info.default
     if cls.__private_attributes__:
         raise TypeError(f"{cls.__name__} has private attributes; build it normally")
-    size = len(template)
     needed = frozenset(required)
     # the key orders met so far, each with its fields-set: a record built with keys met
     # before needs no check of them again. The set is shared by the records built with those
@@ -61,26 +60,45 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
     known: dict[tuple[str, ...], set[str]] = {}
     frozen = bool(cls.model_config.get("frozen"))
 
-    def build(values: dict[str, Any]) -> T:
+    def remember(values: dict[str, Any]) -> set[str]:
+        """The fields-set of a key order met for the first time, once its keys are checked."""
+        if len(values) != len(values.keys() & template.keys()) or not needed <= values.keys():
+            missing = sorted(needed - values.keys())
+            unknown = sorted(values.keys() - template.keys())
+            raise TypeError(f"{cls.__name__}: missing {missing}, unknown {unknown}")
+        if len(known) >= _KEY_ORDERS:
+            known.clear()
+        fields = known[tuple(values)] = set(values)
+        return fields
+
+    # two builders, so that the frozen one (every record a reader builds) tests nothing
+    def build_frozen(values: dict[str, Any]) -> T:
         record = _new(cls)
         data = template.copy()
         data.update(values)
-        key = tuple(values)
-        fields = known.get(key)
+        fields = known.get(tuple(values))
         if fields is None:
-            if len(data) != size or not needed <= values.keys():
-                missing = sorted(needed - values.keys())
-                unknown = sorted(values.keys() - template.keys())
-                raise TypeError(f"{cls.__name__}: missing {missing}, unknown {unknown}")
-            if len(known) >= _KEY_ORDERS:
-                known.clear()
-            fields = known[key] = set(values)
+            fields = remember(values)
         _set_dict(record, data)
-        _set_fields(record, fields if frozen else set(fields))
+        _set_fields(record, fields)
         _set_extra(record, None)
         _set_private(record, None)
         return record
 
+    def build_mutable(values: dict[str, Any]) -> T:
+        record = _new(cls)
+        data = template.copy()
+        data.update(values)
+        fields = known.get(tuple(values))
+        if fields is None:
+            fields = remember(values)
+        _set_dict(record, data)
+        _set_fields(record, set(fields))
+        _set_extra(record, None)
+        _set_private(record, None)
+        return record
+
+    build = build_frozen if frozen else build_mutable
     build.__name__ = f"trusted_{cls.__name__}"
     build.__doc__ = f"A {cls.__name__} from checked values, without validating them again."
     return build

@@ -530,7 +530,8 @@ class _Reader837:
     def payer_from(self, named: _Named, filing: str) -> Payer:
         if self.memo is None:
             return _payer_from(named, filing)
-        key = ("payer", tuple(named.nm1), _tuple(named.n3), _tuple(named.n4), filing)
+        # the NM1 text with the separator it is split with: one string instead of a tuple
+        key = ("payer", self.element, named.text, _tuple(named.n3), _tuple(named.n4), filing)
         return self.cached(key, lambda: _fast_payer(named, filing) or _payer_from(named, filing))
 
     def adjustments(self, cas_segments: list[str]) -> tuple[Adjustment, ...]:
@@ -1051,11 +1052,51 @@ class _Reader837:
         basis = (sv[3] if k > 3 else "") or "UN"
         if basis not in _UNIT_BASES:
             return None
+        pos = (sv[5] if k > 5 else "") or None
+        if pos is not None and pos not in _TWO_DIGITS:
+            return None
+        dtp = ld.dtp472
+        if dtp is None:
+            return None
+        n = len(dtp)
+        day_text = dtp[3] if n > 3 else ""
+        if n > 2 and dtp[2] == "RD8":
+            start, dash, end = day_text.partition("-")
+            day = _date_text(start)
+            last = _date_text(end)
+            if not dash or day is None or last is None or last < day:
+                return None
+        else:
+            last = None
+            day = _date_cache.get(day_text)
+            if day is None:
+                day = _date_text(day_text)
+                if day is None:
+                    return None
+        adjudications: tuple[LineAdjudication, ...] = ()
+        if ld.svd:
+            made = []
+            for svd, cas, svd_day in ld.svd:
+                adjudication = self._fast_adjudication(svd, cas, svd_day, comp)
+                if adjudication is None:
+                    return None
+                made.append(adjudication)
+            adjudications = tuple(made)
+        # one dict display for the fields every line has (the key order does not matter:
+        # the builder puts the fields in declaration order), then the optional ones
         fields: dict[str, Any] = {
             "number": number,
             "charge_amount": charge,
             "unit_basis": basis,
+            "place_of_service": pos,
+            "procedure_qualifier": procedure[0],
+            "procedure": procedure[1],
+            "modifiers": procedure[2],
+            "service_date": day,
+            "adjudications": adjudications,
         }
+        if last is not None:
+            fields["service_date_end"] = last
         text = sv[4] if k > 4 else ""
         if text:
             units = _units_cache.get(text)
@@ -1064,10 +1105,6 @@ class _Reader837:
                 if units is None:
                     return None
             fields["units"] = units
-        pos = (sv[5] if k > 5 else "") or None
-        if pos is not None and pos not in _TWO_DIGITS:
-            return None
-        fields["place_of_service"] = pos
         text = sv[7] if k > 7 else ""
         if text:
             pointers = self.pointers.get(text)
@@ -1080,29 +1117,6 @@ class _Reader837:
             fields["diagnosis_pointers"] = pointers[0]
         elif diagnoses < 1:
             return None
-        fields["procedure_qualifier"] = procedure[0]
-        fields["procedure"] = procedure[1]
-        fields["modifiers"] = procedure[2]
-        dtp = ld.dtp472
-        if dtp is None:
-            return None
-        n = len(dtp)
-        text = dtp[3] if n > 3 else ""
-        if n > 2 and dtp[2] == "RD8":
-            start, dash, end = text.partition("-")
-            day = _date_text(start)
-            last = _date_text(end)
-            if not dash or day is None or last is None or last < day:
-                return None
-            fields["service_date"] = day
-            fields["service_date_end"] = last
-        else:
-            day = _date_cache.get(text)
-            if day is None:
-                day = _date_text(text)
-                if day is None:
-                    return None
-            fields["service_date"] = day
         g1 = ld.g1
         if g1:
             if g1 != g1.strip():
@@ -1123,16 +1137,6 @@ class _Reader837:
             fields["rendering_provider"] = self.provider(
                 ld.rendering, ProviderRole.RENDERING, ld.rendering.prv, False, keep_tin=False
             )
-        if ld.svd:
-            adjudications = []
-            for svd, cas, day_text in ld.svd:
-                adjudication = self._fast_adjudication(svd, cas, day_text, comp)
-                if adjudication is None:
-                    return None
-                adjudications.append(adjudication)
-            fields["adjudications"] = tuple(adjudications)
-        else:
-            fields["adjudications"] = ()
         return _LINE(fields)
 
     def _fast_adjudication(
@@ -1189,6 +1193,10 @@ def _fast_name(nm1: list[str]) -> PersonName | None:
     first = nm1[4] if n > 4 else ""
     middle = (nm1[5] if n > 5 else "") or None
     suffix = (nm1[7] if n > 7 else "") or None
+    key = (last, first, middle, suffix)
+    found = _NAMES.get(key)  # a file names the same people again and again
+    if found is not None:
+        return found
     if (
         not 1 <= len(last) <= 60
         or not 1 <= len(first) <= 35
@@ -1198,7 +1206,11 @@ def _fast_name(nm1: list[str]) -> PersonName | None:
         or (suffix is not None and not _bare(suffix, 10))
     ):
         return None
-    return _NAME({"last": last, "first": first, "middle": middle, "suffix": suffix})
+    found = _NAME({"last": last, "first": first, "middle": middle, "suffix": suffix})
+    if len(_NAMES) >= _MEMO_SIZE:
+        _NAMES.clear()
+    _NAMES[key] = found
+    return found
 
 
 def _fast_named_address(named: _Named) -> tuple[bool, Address | None]:
@@ -1227,7 +1239,7 @@ def _fast_address(n3: list[str], n4: list[str]) -> Address | None:
         or city != city.strip()
         or state not in US_STATES
         or len(zip_code) not in (5, 9)
-        or _ASCII_DIGITS.fullmatch(zip_code) is None
+        or not (zip_code.isascii() and zip_code.isdigit())  # [0-9]+, without a regex
     ):
         return None
     return _ADDRESS(
@@ -1449,6 +1461,7 @@ _POINTERS: dict[str, dict[str, tuple[tuple[int, ...], int]]] = {}
 _PROCEDURES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}
 _ADJUDICATED: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # SVD03
 _COVERAGE_IDS: dict[tuple[str, str], str] = {}
+_NAMES: dict[tuple[str, str, str | None, str | None], PersonName] = {}  # checked and built
 _MISSING = object()
 _NONE: dict[str, str] = {}  # a loop without REF or DTP segments (never written to)
 _READ_CACHES: tuple[dict[Any, Any] | set[Any], ...] = (
@@ -1461,6 +1474,7 @@ _READ_CACHES: tuple[dict[Any, Any] | set[Any], ...] = (
     _PROCEDURES,
     _ADJUDICATED,
     _COVERAGE_IDS,
+    _NAMES,
 )
 _ROLE_SETS = {role: frozenset({role}) for role in ProviderRole}  # immutable, so shared
 _TWO_DIGITS = frozenset(f"{n:02d}" for n in range(100))  # what `_two_digits` accepts
