@@ -330,6 +330,33 @@ def batches(source: str | _Readable, *, chunk_size: int = 1 << 20) -> Iterator[B
     return _batches(source.read, chunk_size)
 
 
+def _fast_split(buffer: str, sep: str) -> tuple[str, list[str]] | None:
+    """`_fast_token`'s terminator with ``buffer.split(token)``, or None.
+
+    For the usual text, a terminator and a line break after each segment and no carriage
+    return, the split itself counts the terminators followed by a line break, which saves
+    one of the scans of the whole chunk `_fast_token` makes (a fifth of its time)."""
+    if sep == "\n" or "\r" in buffer or "\n" not in buffer:
+        token = _fast_token(buffer, sep)
+        return None if token is None else (token, buffer.split(token))
+    if buffer[0] in _WHITESPACE or buffer.startswith(sep):
+        return None
+    token = sep + "\n"
+    parts = buffer.split(token)
+    n = len(parts) - 1  # the terminators followed by a line break
+    if (
+        not n
+        or buffer.count(sep) != n  # another terminator without its line break
+        or buffer.count("\n") != n  # another line break
+        or ("" in parts and parts.index("") < n)  # an empty segment
+        or token + " " in buffer
+        or " " + sep in buffer
+        or any(c in buffer for c in _ODD_SPACES)
+    ):
+        return None
+    return token, parts
+
+
 def _fast_token(buffer: str, sep: str) -> str | None:
     """The terminator (with its line break) when every segment of `buffer` can be split off
     with it alone: no other whitespace at a segment's edges, no empty segment."""
@@ -385,10 +412,10 @@ def _batches(reader: Callable[[int], str], chunk_size: int) -> Iterator[Batch]:
     while True:
         sep = delimiters.segment
         el = delimiters.element
-        token = _fast_token(buffer, sep)
+        fast = _fast_split(buffer, sep)
         restart_at = -1
-        if token is not None:
-            parts = buffer.split(token)
+        if fast is not None:
+            token, parts = fast
             rest = parts.pop()
             if eof:
                 rest = rest.rstrip(_WHITESPACE)  # the last segment may lack its terminator
