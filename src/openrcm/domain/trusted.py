@@ -12,6 +12,13 @@ Decimal places, field and model validators) may build the record without a secon
   that is a programmer error, never bad data. Records of a frozen class built with the same
   keys share one ``model_fields_set`` object (see `trusted_builder`).
 
+- `trusted_shape(cls, keys) -> Callable[[dict], cls]`: the same for values always given
+  with exactly `keys` (a dict display written out at the call site, with no key added
+  later): the keys are checked once, when the builder is made, instead of looked up per
+  record (a third of a build). The record class must be frozen. Values with another
+  number of keys, or a key `cls` lacks, raise `TypeError`; other keys of the same number
+  would give a wrong ``model_fields_set``, which is why the keys are written out.
+
 The contract is the caller's: a value that fails the caller's own checks must go through
 ``cls(**values)`` (full validation), so that bad data yields the same error it always did.
 `x12.t837` does this and a hypothesis test compares both ways on mutated files.
@@ -36,8 +43,8 @@ _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
-    """A builder of `cls` records from already-checked values (see the module docstring)."""
+def _template(cls: type[BaseModel]) -> tuple[dict[str, Any], frozenset[str]]:
+    """Every field of `cls` with its default (`_MISSING` if required), and the required."""
     template: dict[str, Any] = {}
     required: set[str] = set()
     for name, info in cls.model_fields.items():
@@ -50,7 +57,12 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
             template[name] = info.default
     if cls.__private_attributes__:
         raise TypeError(f"{cls.__name__} has private attributes; build it normally")
-    needed = frozenset(required)
+    return template, frozenset(required)
+
+
+def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
+    """A builder of `cls` records from already-checked values (see the module docstring)."""
+    template, needed = _template(cls)
     # the key orders met so far, each with its fields-set: a record built with keys met
     # before needs no check of them again. The set is shared by the records built with those
     # keys (a set per record costs memory and the cyclic GC's time: a set is always
@@ -74,8 +86,7 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
     # two builders, so that the frozen one (every record a reader builds) tests nothing
     def build_frozen(values: dict[str, Any]) -> T:
         record = _new(cls)
-        data = template.copy()
-        data.update(values)
+        data = {**template, **values}  # a tenth faster than copy() and update()
         fields = known.get(tuple(values))
         if fields is None:
             fields = remember(values)
@@ -87,8 +98,7 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
 
     def build_mutable(values: dict[str, Any]) -> T:
         record = _new(cls)
-        data = template.copy()
-        data.update(values)
+        data = {**template, **values}  # a tenth faster than copy() and update()
         fields = known.get(tuple(values))
         if fields is None:
             fields = remember(values)
@@ -104,4 +114,34 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
     return build
 
 
-__all__ = ["trusted_builder"]
+def trusted_shape(cls: type[T], keys: tuple[str, ...]) -> Callable[[dict[str, Any]], T]:
+    """A builder of frozen `cls` records from checked values with exactly `keys` (see the
+    module docstring)."""
+    if not cls.model_config.get("frozen"):
+        raise TypeError(f"{cls.__name__} is not frozen; use trusted_builder")
+    template, needed = _template(cls)
+    fields = set(keys)
+    if len(fields) != len(keys) or not needed <= fields or not fields <= template.keys():
+        missing = sorted(needed - fields)
+        unknown = sorted(fields - template.keys())
+        raise TypeError(f"{cls.__name__}: missing {missing}, unknown {unknown}, or repeated")
+    count = len(keys)
+    size = len(template)
+
+    def build(values: dict[str, Any]) -> T:
+        record = _new(cls)
+        data = {**template, **values}
+        if len(values) != count or len(data) != size:
+            raise TypeError(f"{cls.__name__}: keys {sorted(values)}, not {sorted(keys)}")
+        _set_dict(record, data)
+        _set_fields(record, fields)
+        _set_extra(record, None)
+        _set_private(record, None)
+        return record
+
+    build.__name__ = f"trusted_{cls.__name__}"
+    build.__doc__ = f"A {cls.__name__} from checked values with keys {keys}."
+    return build
+
+
+__all__ = ["trusted_builder", "trusted_shape"]

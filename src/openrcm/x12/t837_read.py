@@ -43,7 +43,7 @@ from openrcm.domain.party import (
     Relationship,
     Sex,
 )
-from openrcm.domain.trusted import trusted_builder
+from openrcm.domain.trusted import trusted_builder, trusted_shape
 from openrcm.gcpause import ReadCaches, paused_while_working
 from openrcm.x12.envelope import (
     EnvelopeReader,
@@ -268,7 +268,12 @@ class _Reader837:
                             loop = "2420"
                             continue
                         elif named is not None:
-                            _attach(named, e)
+                            if sid == "N3":  # the commonest, without a call
+                                named.n3 = e
+                            elif sid == "N4":
+                                named.n4 = e
+                            else:
+                                _attach(named, e)
                             continue
                         elif sid == "REF":
                             if len(e) > 1 and e[1] == "G1":
@@ -337,7 +342,12 @@ class _Reader837:
                             other.paid = e[2] if len(e) > 2 else ""
                         continue
                     elif named is not None:
-                        _attach(named, e)
+                        if sid == "N3":  # the commonest, without a call
+                            named.n3 = e
+                        elif sid == "N4":
+                            named.n4 = e
+                        else:
+                            _attach(named, e)
                         continue
                     else:
                         continue
@@ -388,7 +398,13 @@ class _Reader837:
                         loop = "2010CA"
                     else:
                         loop = "other"
-                elif sid in ("N3", "N4", "REF", "DMG", "PER"):
+                elif sid == "N3":
+                    if named is not None:
+                        named.n3 = e
+                elif sid == "N4":
+                    if named is not None:
+                        named.n4 = e
+                elif sid in ("REF", "DMG", "PER"):
                     if named is not None:
                         _attach(named, e)
                 elif sid == "PRV" and loop == "2000A":
@@ -1415,15 +1431,58 @@ _MEMO_SIZE = 50_000
 _CLAIM = trusted_builder(Claim)
 _LINE = trusted_builder(ServiceLine)
 _ADJUDICATION = trusted_builder(LineAdjudication)
-_COVERAGE = trusted_builder(Coverage)
-_PATIENT = trusted_builder(Patient)
-_PERSON = trusted_builder(Person)
-_NAME = trusted_builder(PersonName)
-_ADDRESS = trusted_builder(Address)
-_PROVIDER = trusted_builder(Provider)
-_PAYER = trusted_builder(Payer)
-_ADJUSTMENT = trusted_builder(Adjustment)
-_OTHER_PAYER = trusted_builder(OtherPayer)
+# the records built from one dict display each: their keys, checked once (`trusted_shape`)
+_COVERAGE = trusted_shape(
+    Coverage,
+    (
+        "id",
+        "patient_id",
+        "payer_id",
+        "priority",
+        "subscriber",
+        "relationship",
+        "member_id",
+        "group_number",
+        "group_name",
+        "effective_date",
+    ),
+)
+_PATIENT = trusted_shape(Patient, ("id", "name", "birth_date", "sex", "address"))
+_PERSON = trusted_shape(Person, ("name", "birth_date", "sex", "address"))
+_NAME = trusted_shape(PersonName, ("last", "first", "middle", "suffix"))
+_ADDRESS = trusted_shape(Address, ("line1", "line2", "city", "state", "zip_code"))
+_PROVIDER = trusted_shape(
+    Provider,
+    (
+        "id",
+        "npi",
+        "entity_type",
+        "name",
+        "first_name",
+        "taxonomy",
+        "tin",
+        "tin_is_ssn",
+        "address",
+        "roles",
+    ),
+)
+_PAYER = trusted_shape(Payer, ("id", "name", "claim_filing_indicator", "address"))
+_ADJUSTMENT = trusted_shape(Adjustment, ("group", "reason", "amount", "quantity"))
+_OTHER_PAYER = trusted_shape(
+    OtherPayer,
+    (
+        "payer",
+        "subscriber",
+        "member_id",
+        "priority",
+        "relationship",
+        "group_number",
+        "paid_amount",
+        "adjustments",
+        "adjudication_date",
+        "payer_claim_control_number",
+    ),
+)
 _GROUP_CODES = frozenset({"CO", "PR", "OA", "PI", "CR"})
 _PRIORITIES = frozenset("PSTABCDEFGHU")
 _TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
