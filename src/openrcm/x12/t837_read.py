@@ -1111,8 +1111,10 @@ class _Reader837:
             "service_date": day,
             "adjudications": adjudications,
         }
+        shape = 0  # which optional fields the line has (a bit each): its builder
         if last is not None:
             fields["service_date_end"] = last
+            shape = 1
         text = sv[4] if k > 4 else ""
         if text:
             units = _units_cache.get(text)
@@ -1121,6 +1123,7 @@ class _Reader837:
                 if units is None:
                     return None
             fields["units"] = units
+            shape |= 2
         text = sv[7] if k > 7 else ""
         if text:
             pointers = self.pointers.get(text)
@@ -1131,6 +1134,7 @@ class _Reader837:
             if pointers[1] > diagnoses:
                 return None
             fields["diagnosis_pointers"] = pointers[0]
+            shape |= 4
         elif diagnoses < 1:
             return None
         g1 = ld.g1
@@ -1138,22 +1142,29 @@ class _Reader837:
             if g1 != g1.strip():
                 return None
             fields["prior_authorization"] = g1
+            shape |= 8
         if ld.lin is not None:
             ndc = _g(ld.lin, 3) or None
             if ndc is not None and not (len(ndc) == 11 and ndc.isascii() and ndc.isdigit()):
                 return None
             fields["ndc"] = ndc
+            shape |= 16
             if ld.ctp is not None:
                 fields["ndc_quantity"] = parse_amount(_g(ld.ctp, 4))
                 unit = _g(ld.ctp, 5).split(comp)[0] or None
                 if unit is not None and unit not in _NDC_UNITS:
                     return None
                 fields["ndc_unit"] = unit
+                shape |= 32
         if ld.rendering is not None:
             fields["rendering_provider"] = self.provider(
                 ld.rendering, ProviderRole.RENDERING, ld.rendering.prv, False, keep_tin=False
             )
-        return _LINE(fields)
+            shape |= 64
+        make = _LINE_SHAPES.get(shape)
+        if make is None:  # the first line of this shape: its keys are these
+            make = _LINE_SHAPES[shape] = trusted_shape(ServiceLine, tuple(fields))
+        return make(fields)
 
     def _fast_adjudication(
         self, svd: list[str], cas: list[str], day_text: str, comp: str
@@ -1199,7 +1210,8 @@ class _Reader837:
                 if units is None:
                     return None
             values["units"] = units
-        return _ADJUDICATION(values)
+            return _ADJUDICATION_UNITS(values)
+        return _ADJUDICATION_PLAIN(values)
 
 
 def _fast_name(nm1: list[str]) -> PersonName | None:
@@ -1429,8 +1441,18 @@ class _NotFast(Exception):
 _NOT_FAST = (_NotFast, ValidationError, ValueError, IndexError, KeyError, TypeError)
 _MEMO_SIZE = 50_000
 _CLAIM = trusted_builder(Claim)
-_LINE = trusted_builder(ServiceLine)
-_ADJUDICATION = trusted_builder(LineAdjudication)
+_ADJUDICATION_KEYS = (
+    "payer_id",
+    "paid_amount",
+    "procedure",
+    "modifiers",
+    "adjustments",
+    "adjudication_date",
+)
+_ADJUDICATION_PLAIN = trusted_shape(LineAdjudication, _ADJUDICATION_KEYS)
+_ADJUDICATION_UNITS = trusted_shape(LineAdjudication, (*_ADJUDICATION_KEYS, "units"))
+# a professional line's builder by the optional fields it has (`_fast_line`'s bits)
+_LINE_SHAPES: dict[int, Callable[[dict[str, Any]], ServiceLine]] = {}
 # the records built from one dict display each: their keys, checked once (`trusted_shape`)
 _COVERAGE = trusted_shape(
     Coverage,
