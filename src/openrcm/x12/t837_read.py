@@ -171,6 +171,7 @@ class _Reader837:
         )
         self.procedures = _PROCEDURES.setdefault(self.component, {})
         self.adjudicated = _ADJUDICATED.setdefault(self.component, {})
+        self.last_coverage = ("", "", "")  # (payer id, member id, coverage id); none empty
         self.billing: _Named | None = None
         self.billing_prv: str | None = None
         self.billing_cache: Provider | None = None
@@ -1004,7 +1005,7 @@ class _Reader837:
             return None
         coverage = _COVERAGE(
             {
-                "id": _coverage_id(payer.id, member_id),
+                "id": self._coverage_id(payer.id, member_id),
                 "patient_id": patient.id,
                 "payer_id": payer.id,
                 "priority": PRIORITY.get(_g(sbr, 1), CoveragePriority.PRIMARY),
@@ -1043,6 +1044,16 @@ class _Reader837:
         fields["diagnoses"] = tuple(diagnoses)
         self._claim_parties(d, PROFESSIONAL, fields, subscriber, patient)
         return _CLAIM(fields)
+
+    def _coverage_id(self, payer_id: str, member_id: str) -> str:
+        """`coverage_id`, kept for the claims that follow of the same member (a digest is
+        dear; a file's claims of one member come together, under one subscriber loop)."""
+        last = self.last_coverage
+        if last[1] == member_id and last[0] == payer_id:
+            return last[2]
+        found = coverage_id(payer_id, member_id)
+        self.last_coverage = (payer_id, member_id, found)
+        return found
 
     def _fast_line(
         self, ld: _LineDraft, comp: str, number: int, diagnoses: int
@@ -1386,8 +1397,12 @@ def _fast_provider(
         if first is None or not _bare(first, 35):
             return None
     taxonomy = taxonomy or None
-    if taxonomy is not None and _TAXONOMY.fullmatch(taxonomy) is None:
-        return None
+    if taxonomy is not None and taxonomy not in _GOOD_TAXONOMIES:
+        if _TAXONOMY.fullmatch(taxonomy) is None:
+            return None
+        if len(_GOOD_TAXONOMIES) >= _MEMO_SIZE:
+            _GOOD_TAXONOMIES.clear()
+        _GOOD_TAXONOMIES.add(taxonomy)
     tin, ssn = None, False
     if keep_tin:
         refs = named.refs or _NONE
@@ -1510,6 +1525,7 @@ _PRIORITIES = frozenset("PSTABCDEFGHU")
 _TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
 _ZERO_AMOUNT = Decimal(0)
 _GOOD_NPIS: set[str] = set()
+_GOOD_TAXONOMIES: set[str] = set()
 _FREQUENCIES = frozenset("12345678")
 _ASSIGNMENTS = frozenset("ABC")
 _RELEASES = frozenset("IY")
@@ -1541,12 +1557,12 @@ _date_cache: dict[str, date] = {}
 _POINTERS: dict[str, dict[str, tuple[tuple[int, ...], int]]] = {}
 _PROCEDURES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {}
 _ADJUDICATED: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}  # SVD03
-_COVERAGE_IDS: dict[tuple[str, str], str] = {}
 _NAMES: dict[tuple[str, str, str | None, str | None], PersonName] = {}  # checked and built
 _MISSING = object()
 _NONE: dict[str, str] = {}  # a loop without REF or DTP segments (never written to)
 _READ_CACHES: tuple[dict[Any, Any] | set[Any], ...] = (
     _GOOD_NPIS,
+    _GOOD_TAXONOMIES,
     _money_cache,
     _signed_cache,
     _units_cache,
@@ -1554,24 +1570,10 @@ _READ_CACHES: tuple[dict[Any, Any] | set[Any], ...] = (
     _POINTERS,
     _PROCEDURES,
     _ADJUDICATED,
-    _COVERAGE_IDS,
     _NAMES,
 )
 _ROLE_SETS = {role: frozenset({role}) for role in ProviderRole}  # immutable, so shared
 _TWO_DIGITS = frozenset(f"{n:02d}" for n in range(100))  # what `_two_digits` accepts
-
-
-def _coverage_id(payer_id: str, member_id: str) -> str:
-    """`coverage_id`, kept for the members met again (a digest is dear; the memo would
-    fill with one entry per member and be cleared, losing the records worth keeping)."""
-    key = (payer_id, member_id)
-    found = _COVERAGE_IDS.get(key)
-    if found is None:
-        found = coverage_id(payer_id, member_id)
-        if len(_COVERAGE_IDS) >= _MEMO_SIZE:
-            _COVERAGE_IDS.clear()
-        _COVERAGE_IDS[key] = found
-    return found
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
