@@ -236,7 +236,8 @@ class _Reader837:
                                 line.dtp472 = e
                             continue
                         if sid == "LX":
-                            line = _LineDraft(lx=e, index=pos)
+                            # positional: keywords cost half as much again
+                            line = _LineDraft(e, pos)
                             claim.lines.append(line)
                             named, svd = None, None
                             loop = "2400"
@@ -290,7 +291,7 @@ class _Reader837:
                             continue
                     # -------------------------------------------------- inside a claim
                     elif sid == "LX":
-                        line = _LineDraft(lx=e, index=pos)
+                        line = _LineDraft(e, pos)
                         claim.lines.append(line)
                         named, svd = None, None
                         loop = "2400"
@@ -313,7 +314,7 @@ class _Reader837:
                         claim.cl1 = e
                         continue
                     elif sid == "SBR":
-                        other = _OtherDraft(sbr=e)
+                        other = _OtherDraft(e)
                         claim.others.append(other)
                         named = None
                         loop = "2320"
@@ -378,7 +379,7 @@ class _Reader837:
                         built = build(claim)
                         if built is not None:
                             yield built
-                    claim = _ClaimDraft(clm=e, index=pos)
+                    claim = _ClaimDraft(e, pos)
                     named, other, line, svd = None, None, None, None
                     loop = "2300"
                 # ---------------------------------------------- 2000A/B/C levels
@@ -707,7 +708,7 @@ class _Reader837:
                         ROLE_OF[attribute],
                         named.prv,
                         attribute == "service_facility",
-                        keep_tin=False,
+                        False,  # keep_tin
                     )
         others = d.others
         fields["other_payers"] = (
@@ -763,7 +764,7 @@ class _Reader837:
                 fields["ndc_unit"] = _g(ld.ctp, 5).split(comp)[0] or None
         if ld.rendering is not None:
             fields["rendering_provider"] = self.provider(
-                ld.rendering, ProviderRole.RENDERING, ld.rendering.prv, False, keep_tin=False
+                ld.rendering, ProviderRole.RENDERING, ld.rendering.prv, False, False
             )
         adjudications = []
         for svd, cas, day in ld.svd or ():
@@ -1169,7 +1170,7 @@ class _Reader837:
                 shape |= 32
         if ld.rendering is not None:
             fields["rendering_provider"] = self.provider(
-                ld.rendering, ProviderRole.RENDERING, ld.rendering.prv, False, keep_tin=False
+                ld.rendering, ProviderRole.RENDERING, ld.rendering.prv, False, False
             )
             shape |= 64
         make = _LINE_SHAPES.get(shape)
