@@ -556,11 +556,13 @@ class _Reader837:
         """The adjustments of the CAS segments (texts) of a line or other payer."""
         if self.memo is None:
             return _adjustments([text.split(self.element) for text in cas_segments])
+        known = self.cas_cache  # looked up here first: a call per CAS saved
         if len(cas_segments) == 1:
-            return self._cas(cas_segments[0])
+            text = cas_segments[0]
+            return known.get(text) or self._cas(text)
         out: list[Adjustment] = []
-        for cas in cas_segments:
-            out.extend(self._cas(cas))
+        for text in cas_segments:
+            out.extend(known.get(text) or self._cas(text))
         return tuple(out)
 
     def _cas(self, text: str) -> tuple[Adjustment, ...]:
