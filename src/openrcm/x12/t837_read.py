@@ -274,6 +274,8 @@ class _Reader837:
                                 named.n3 = e
                             elif sid == "N4":
                                 named.n4 = e
+                            elif sid == "PRV":
+                                named.prv = e[3] if len(e) > 3 else ""
                             else:
                                 _attach(named, e)
                             continue
@@ -348,6 +350,8 @@ class _Reader837:
                             named.n3 = e
                         elif sid == "N4":
                             named.n4 = e
+                        elif sid == "PRV":
+                            named.prv = e[3] if len(e) > 3 else ""
                         else:
                             _attach(named, e)
                         continue
@@ -406,7 +410,10 @@ class _Reader837:
                 elif sid == "N4":
                     if named is not None:
                         named.n4 = e
-                elif sid in ("REF", "DMG", "PER"):
+                elif sid == "DMG":
+                    if named is not None:
+                        named.dmg = e
+                elif sid in ("REF", "PER"):
                     if named is not None:
                         _attach(named, e)
                 elif sid == "PRV" and loop == "2000A":
