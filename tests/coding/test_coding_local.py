@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from openrcm.coding.corpus import evidence_positions, load_split, read_evidence
+from openrcm.coding.align import Mention, cognates, english_offsets, plain
+from openrcm.coding.corpus import load_split, read_evidence
 from openrcm.coding.features import prepare
 from openrcm.coding.lexicon import PairCounts, local_phrases, note_phrases
 
@@ -19,7 +20,7 @@ def _note(first: str, second: str) -> str:
     return f"{first}\n{FILLER}\n{FILLER}\n{second}\n"
 
 
-def test_x_offsets_map_to_the_same_share_of_the_english_text(tmp_path: Path) -> None:
+def test_x_mentions_keep_their_spanish_offset_and_wording(tmp_path: Path) -> None:
     x = tmp_path / "trainX.tsv"
     x.write_text(
         "doc-1\tDIAGNOSTICO\tr50.9\tfiebre\t0 6\n"
@@ -27,14 +28,62 @@ def test_x_offsets_map_to_the_same_share_of_the_english_text(tmp_path: Path) -> 
         "doc-1\tPROCEDIMIENTO\tbw03zzz\tRx tórax\t550 558\n"
     )
     found = read_evidence(x)
-    assert found["doc-1"] == {"r50.9": [0], "i10": [1100], "bw03zzz": [550]}
+    assert found["doc-1"] == {
+        "r50.9": [Mention(0, "fiebre")],
+        "i10": [Mention(1100, "hipertensión arterial")],
+        "bw03zzz": [Mention(550, "Rx tórax")],
+    }
+
+
+def test_an_offset_without_a_cognate_nearby_keeps_its_share_of_the_english_text() -> None:
     text = "x" * 1000  # the Spanish text is taken as 1.1 times as long: 1100 characters
-    positions = evidence_positions(text, found["doc-1"])
+    mentions = {
+        "r50.9": [Mention(0, "fiebre")],
+        "bw03zzz": [Mention(550, "Rx tórax")],
+        "i10": [Mention(1100, "hipertensión arterial")],
+    }
+    positions = english_offsets(text, mentions)
     assert positions["r50.9"] == (0,)
     # the last mention starts at 1100, so the Spanish text is taken as 1101 characters long
     assert positions["bw03zzz"] == (round(550 / 1101 * 1000),)
     assert positions["i10"] == (999,)
-    assert evidence_positions(text, {}) == {}
+    assert english_offsets(text, {}) == {}
+
+
+def test_a_cognate_near_the_estimate_anchors_the_mention() -> None:
+    filler = "The ward was quiet and the staff were kind all week long. " * 3
+    text = f"{filler}She had arterial hypertension and leukocytosis. {filler}Then a cystoprostatectomy."
+    spanish = 1.1 * len(text)
+    at = text.index("hypertension")
+    guess = round((at - 40) * 1.1)  # the proportional estimate lands a sentence early
+    found = english_offsets(
+        text,
+        {
+            "i10": [Mention(guess, "hipertensión arterial")],
+            "d72.829": [Mention(guess, "leucocitosis")],
+            "0vt0": [Mention(round(spanish) - 30, "cistoprostatectomía radical")],
+            "r52": [Mention(guess, "dolor")],  # no cognate: the estimate stays
+        },
+    )
+    assert found["i10"] == (text.index("arterial"),)  # the nearest cognate word
+    assert found["d72.829"] == (text.index("leukocytosis"),)
+    assert found["0vt0"] == (text.index("cystoprostatectomy"),)
+    assert found["r52"] == (round(guess / spanish * len(text)),)
+
+
+def test_words_are_cognates_when_they_look_alike_once_spellings_are_folded() -> None:
+    pairs = [
+        ("Hipertensión", "hypertension"),
+        ("insuficiencia", "insufficiency"),
+        ("leucocitosis", "leukocytosis"),
+        ("bronquitis", "bronchitis"),
+        ("esplenomegalia", "splenomegaly"),
+        ("cistoprostatectomía", "cystoprostatectomy"),
+    ]
+    for spanish, english in pairs:
+        assert cognates(plain(spanish), plain(english)), (spanish, english)
+    assert cognates("asma", "asma") and not cognates("asma", "asthma")  # short: equal only
+    assert not cognates("dolor", "pain") and not cognates(plain("fiebre"), "fever")
 
 
 def test_a_bad_offset_is_refused_with_its_line(tmp_path: Path) -> None:

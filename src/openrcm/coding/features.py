@@ -4,7 +4,9 @@ Candidates come from two places: the learned lexicon (phrases seen with a code i
 notes) and the tabular list (a sentence containing every word of a code's title or
 inclusion term). Each candidate carries its evidence spans and context flags; `feature_rows`
 turns the candidates of one note into the numeric rows the ranker reads (`FEATURES` names
-the columns).
+the columns): lexicon and tabular evidence, priors, position, context cues, what the code's
+title says (unspecified, other, depth, how much of its terms the note holds anywhere), and
+how closely the note reads like the code's training evidence sentences (`passages`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from openrcm.coding.context import FLAGS, ContextDetector
 from openrcm.coding.cues import CUES, CueZones
 from openrcm.coding.knowledge import Knowledge, TermMatch
 from openrcm.coding.lexicon import Lexicon, PhraseHit
+from openrcm.coding.passages import FEATURES as PASSAGE_FEATURES
+from openrcm.coding.passages import NOTHING
 from openrcm.coding.text import Token, sentences, tokens
 
 FEATURES = (
@@ -53,6 +57,12 @@ FEATURES = (
     "local_mean_top3",
     "local_phrases",
     *CUES,
+    "title_unspecified",
+    "title_other",
+    "code_depth",
+    "term_note_coverage",
+    "shortest_term",
+    *PASSAGE_FEATURES,
 )
 
 
@@ -170,9 +180,11 @@ def feature_rows(
     knowledge: Knowledge | None,
     lexicon: Lexicon,
     doc_scores: Mapping[str, float] | None = None,
+    passages: Mapping[str, tuple[float, float, float]] | None = None,
 ) -> tuple[list[str], list[list[float]]]:
     """Codes in a stable order and one feature row per code (columns as in `FEATURES`).
-    `doc_scores` are whole-note code scores (`similar.NoteSimilarity`), when there are any."""
+    `doc_scores` are whole-note code scores (`similar.NoteSimilarity`), `passages` the
+    codes' evidence-sentence scores (`passages.EvidencePassages`), when there are any."""
     codes = sorted(found)
     doc = {c: (doc_scores or {}).get(c, 0.0) for c in codes}
     doc_order = {c: i for i, c in enumerate(sorted(codes, key=lambda c: -doc[c]))}
@@ -185,6 +197,7 @@ def feature_rows(
     length = max(1, len(note.text))
     n_candidates = math.log1p(len(codes))
     zones = CueZones(note.text, note.bounds)
+    stems = {t.stem for sentence in note.sentences for t in sentence}
     rows = []
     for code in codes:
         cand = found[code]
@@ -229,6 +242,10 @@ def feature_rows(
                 math.log1p(doc_order[code]),
                 *_local(hits),
                 *zones.shares(starts),
+                *(knowledge.title_traits(code) if knowledge is not None else (0.0, 0.0)),
+                float(len(code.replace(".", ""))),
+                *(knowledge.term_coverage(code, stems) if knowledge is not None else (0.0, 0.0)),
+                *(passages or {}).get(code, NOTHING),
             ]
         )
     return codes, rows

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,11 +66,31 @@ class Knowledge:
         self._idf = idf
         self._index = index
         self._known: dict[str, tuple[bool, bool]] = {}
+        self._traits: dict[str, tuple[float, float]] = {}
 
     def title(self, code: str) -> str:
         if self.icd is None:
             return ""
         return self.icd.title(code) or ""
+
+    def title_traits(self, code: str) -> tuple[float, float]:
+        """(1 if the title says "unspecified", 1 if it is an "other ..." code), remembered:
+        coders of case reports often settle on the unspecified code."""
+        traits = self._traits.get(code)
+        if traits is None:
+            title = self.title(code).lower()
+            other = title.startswith("other") or " other " in title
+            traits = self._traits[code] = (float("unspecified" in title), float(other))
+        return traits
+
+    def term_coverage(self, code: str, stems: Collection[str]) -> tuple[float, float]:
+        """The largest share of one of the code's terms whose stems the note holds anywhere,
+        and the fewest stems a term of the code has (0 for a code without terms)."""
+        terms = [t for t in self.terms.get(code, ()) if t]
+        if not terms:
+            return 0.0, 0.0
+        share = max(sum(s in stems for s in term) / len(term) for term in terms)
+        return share, float(min(len(t) for t in terms))
 
     def __contains__(self, code: str) -> bool:
         return self._status(code)[0]

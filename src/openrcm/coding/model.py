@@ -25,6 +25,7 @@ from typing import Any
 from openrcm.coding.features import FEATURES, Candidate, Note, candidates, feature_rows
 from openrcm.coding.knowledge import Knowledge
 from openrcm.coding.lexicon import Lexicon, PairCounts, local_phrases, note_phrases
+from openrcm.coding.passages import EvidencePassages
 from openrcm.coding.similar import NoteSimilarity, note_terms
 from openrcm.coding.trees import TreeBag
 
@@ -52,13 +53,15 @@ class CodeModel:
     stats: dict[str, float] = field(default_factory=dict)
     similar: NoteSimilarity | None = None
     rates: CodeRates | None = None
+    passages: EvidencePassages | None = None
 
     def rank(self, note: Note, knowledge: Knowledge | None) -> list[Scored]:
         """Every candidate with its score, best first."""
         found = candidates(note, knowledge if self.uses_knowledge else None, self.lexicon)
         doc = self.similar.scores(note.sentences) if self.similar is not None else None
         add_similar(found, doc)
-        codes, rows = feature_rows(note, found, knowledge, self.lexicon, doc)
+        read = self.passages.scores(note.sentences, list(found)) if self.passages else None
+        codes, rows = feature_rows(note, found, knowledge, self.lexicon, doc, read)
         if self.rates is not None:
             rates = self.rates
             rows = [[*row, *rates.row(code)] for code, row in zip(codes, rows, strict=True)]
@@ -198,11 +201,17 @@ def out_of_fold(
         lexicon = counts.lexicon(held)
         rest = [i for i in range(len(prepared)) if i % folds != fold]
         similar = NoteSimilarity.fit([terms[i] for i in rest], [gold[i] for i in rest])
+        passages = fit_passages(
+            [prepared[i] for i in rest],
+            [gold[i] for i in rest],
+            evidence and [evidence[i] for i in rest],
+        )
         for i in held:
             found = candidates(prepared[i], knowledge, lexicon)
             doc = similar.scores(prepared[i].sentences)
             add_similar(found, doc)
-            codes, rows = feature_rows(prepared[i], found, knowledge, lexicon, doc)
+            read = passages.scores(prepared[i].sentences, list(found)) if passages else None
+            codes, rows = feature_rows(prepared[i], found, knowledge, lexicon, doc, read)
             data.rows.extend(rows)
             data.labels.extend(int(c in gold[i]) for c in codes)
             data.notes.extend(i for _ in codes)
@@ -210,6 +219,19 @@ def out_of_fold(
             if progress:
                 progress("candidates", len(set(data.notes)), len(prepared))
     return data, counts
+
+
+def fit_passages(
+    prepared: Sequence[Note],
+    gold: Sequence[frozenset[str]],
+    evidence: Sequence[Mapping[str, Sequence[int]]] | None,
+) -> EvidencePassages | None:
+    """The evidence sentences of these notes' codes, when the notes say where evidence is."""
+    if not evidence:
+        return None
+    return EvidencePassages.fit(
+        [p.sentences for p in prepared], [p.bounds for p in prepared], gold, evidence
+    )
 
 
 def local_evidence(
@@ -316,7 +338,15 @@ def train_code_model(
     log.info("%s model trained: %s", system, stats)
     similar = NoteSimilarity.fit([note_terms(p.sentences) for p in prepared], gold)
     return CodeModel(
-        system, counts.lexicon(), final, threshold, knowledge is not None, stats, similar, rates
+        system,
+        counts.lexicon(),
+        final,
+        threshold,
+        knowledge is not None,
+        stats,
+        similar,
+        rates,
+        fit_passages(prepared, gold, evidence),
     )
 
 

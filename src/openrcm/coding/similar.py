@@ -72,7 +72,7 @@ class NoteSimilarity:
         )
         from scipy.sparse import csr_matrix  # training only: scoring needs numpy alone
 
-        rows = [_vector(counts, vocabulary, idf) for counts in terms]
+        rows = [tfidf_vector(counts, vocabulary, idf) for counts in terms]
         matrix = csr_matrix(
             (
                 np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32),
@@ -99,26 +99,37 @@ class NoteSimilarity:
     def scores(self, sentences: Sequence[Sequence[Token]]) -> dict[str, float]:
         """Codes scoring at least MIN_SCORE for the note (about 1 when similar notes all
         carry the code); the others count as 0."""
-        index, value = _vector(note_terms(sentences), self.vocabulary, self.idf)
+        index, value = tfidf_vector(note_terms(sentences), self.vocabulary, self.idf)
         if not len(index):
             return {}
-        starts, ends = self.indptr[index], self.indptr[index + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if not total:
-            return {}
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        similarity = np.bincount(
-            self.note_ids[offsets],
-            weights=self.values[offsets] * np.repeat(value, lengths),
-            minlength=self.weights.shape[0],
-        ).astype(np.float32)
+        postings = (self.indptr, self.note_ids, self.values)
+        similarity = cosines(postings, index, value, self.weights.shape[0]).astype(np.float32)
         out = similarity @ self.weights
         keep = np.flatnonzero(out >= MIN_SCORE)
         return {self.codes[i]: float(out[i]) for i in keep.tolist()}
 
 
-def _vector(
+def cosines(
+    postings: tuple[NDArray[Any], NDArray[Any], NDArray[Any]],
+    index: NDArray[Any],
+    value: NDArray[Any],
+    size: int,
+) -> NDArray[Any]:
+    """Dot products of one sparse vector (term `index`, `value`) with every indexed vector,
+    from an inverted index (per term: where its postings start, the vector ids, weights)."""
+    indptr, ids, weights = postings
+    starts, ends = indptr[index], indptr[index + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(size, dtype=np.float64)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    return np.bincount(
+        ids[offsets], weights=weights[offsets] * np.repeat(value, lengths), minlength=size
+    )
+
+
+def tfidf_vector(
     counts: Counter[str], vocabulary: dict[str, int], idf: NDArray[Any]
 ) -> tuple[NDArray[Any], NDArray[Any]]:
     known = [(vocabulary[t], c) for t, c in counts.items() if t in vocabulary]

@@ -28,7 +28,7 @@ from openrcm.coding.model import CodeModel, Progress, train_code_model
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 4
+MODEL_FORMAT = 5
 _SOURCES = (
     "corpus.py",
     "text.py",
@@ -40,6 +40,8 @@ _SOURCES = (
     "trees.py",
     "similar.py",
     "cues.py",
+    "align.py",
+    "passages.py",
 )
 
 
