@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,14 +83,15 @@ class Knowledge:
             traits = self._traits[code] = (float("unspecified" in title), float(other))
         return traits
 
-    def term_coverage(self, code: str, stems: Collection[str]) -> tuple[float, float]:
+    def term_coverage(self, code: str, stems: set[str]) -> tuple[float, float]:
         """The largest share of one of the code's terms whose stems the note holds anywhere,
         and the fewest stems a term of the code has (0 for a code without terms)."""
-        terms = [t for t in self.terms.get(code, ()) if t]
-        if not terms:
-            return 0.0, 0.0
-        share = max(sum(s in stems for s in term) / len(term) for term in terms)
-        return share, float(min(len(t) for t in terms))
+        share, fewest = 0.0, 0
+        for term in self.terms.get(code, ()):
+            if term:
+                share = max(share, len(stems.intersection(term)) / len(term))
+                fewest = min(fewest, len(term)) if fewest else len(term)
+        return share, float(fewest)
 
     def __contains__(self, code: str) -> bool:
         return self._status(code)[0]
