@@ -47,14 +47,19 @@ class EvidencePassages:
         vocabulary: dict[str, int],
         idf: NDArray[Any],
         postings: tuple[NDArray[Any], NDArray[Any], NDArray[Any]],
-        by_code: dict[str, NDArray[Any]],
-        passages: int,
+        codes: list[str],
+        firsts: NDArray[Any],
     ) -> None:
         self.vocabulary = vocabulary
         self.idf = idf
         self.indptr, self.passage_ids, self.values = postings  # per term: passages holding it
-        self.by_code = by_code  # code -> its evidence sentences' ids
-        self.passages = passages
+        self.codes = codes  # every code with evidence sentences, sorted
+        self.column = {code: i for i, code in enumerate(codes)}
+        # a code's evidence sentences are numbered together: firsts[i] is code i's first,
+        # firsts[-1] the number of evidence sentences
+        self.firsts = firsts
+        self.counts = np.diff(firsts)
+        self.passages = int(firsts[-1])
 
     @classmethod
     def fit(
@@ -75,18 +80,19 @@ class EvidencePassages:
         idf = np.array(
             [math.log((1 + total) / (1 + df[t])) + 1.0 for t in vocabulary], dtype=np.float64
         )
-        owners: dict[str, list[int]] = defaultdict(list)
-        vectors: list[tuple[NDArray[Any], NDArray[Any]]] = []
-        for note_terms, note_bounds, codes, offsets in zip(
+        owned: dict[str, list[tuple[NDArray[Any], NDArray[Any]]]] = defaultdict(list)
+        for note_terms, note_bounds, note_codes, offsets in zip(
             terms, bounds, gold, evidence, strict=True
         ):
             starts = [start for start, _ in note_bounds]
-            for code in sorted(codes):
+            for code in sorted(note_codes):
                 holding = {bisect.bisect_right(starts, at) - 1 for at in offsets.get(code, ())}
                 for at in sorted(holding):
                     if at >= 0:
-                        owners[code].append(len(vectors))
-                        vectors.append(tfidf_vector(note_terms[at], vocabulary, idf))
+                        owned[code].append(tfidf_vector(note_terms[at], vocabulary, idf))
+        coded = sorted(owned)
+        vectors = [vector for code in coded for vector in owned[code]]
+        firsts = np.cumsum([0, *(len(owned[code]) for code in coded)])
         by_term: dict[int, list[tuple[int, float]]] = defaultdict(list)
         for passage, (index, value) in enumerate(vectors):
             for term, weight in zip(index.tolist(), value.tolist(), strict=True):
@@ -104,8 +110,8 @@ class EvidencePassages:
             vocabulary,
             idf.astype(np.float32),
             (indptr, ids, values),
-            {c: np.array(v, dtype=np.int32) for c, v in owners.items()},
-            len(vectors),
+            coded,
+            firsts.astype(np.int64),
         )
 
     def best_cosines(self, sentences: Sequence[Sequence[Token]]) -> NDArray[Any]:
@@ -119,17 +125,23 @@ class EvidencePassages:
                 np.maximum(best, cosine, out=best, casting="unsafe")
         return best
 
-    def features(self, best: NDArray[Any], code: str) -> tuple[float, float, float]:
-        """(best cosine, log of 1 + passages at `CLOSE` or more, their share) for a code."""
-        own = self.by_code.get(code)
-        if own is None or not len(own):
-            return NOTHING
-        cosines = best[own]
-        close = float((cosines >= CLOSE).sum())
-        return float(cosines.max()), math.log1p(close), close / len(own)
-
     def scores(
         self, sentences: Sequence[Sequence[Token]], codes: Sequence[str]
     ) -> dict[str, tuple[float, float, float]]:
+        """Per code: (best cosine of its evidence sentences, log of 1 + how many reach
+        `CLOSE`, their share); `NOTHING` for a code without evidence sentences."""
+        if not self.passages:
+            return dict.fromkeys(codes, NOTHING)
         best = self.best_cosines(sentences)
-        return {code: self.features(best, code) for code in codes}
+        starts = self.firsts[:-1]
+        top = np.maximum.reduceat(best, starts).tolist()
+        close = np.add.reduceat((best >= CLOSE).astype(np.int64), starts).tolist()
+        counts = self.counts.tolist()
+        out = {}
+        for code in codes:
+            i = self.column.get(code)
+            if i is None:
+                out[code] = NOTHING
+            else:
+                out[code] = (float(top[i]), math.log1p(close[i]), close[i] / counts[i])
+        return out
