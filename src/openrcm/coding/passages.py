@@ -15,28 +15,27 @@ once. Scoring needs numpy only: the evidence sentences are kept as an inverted i
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from openrcm.coding.similar import cosines, tfidf_vector
+from openrcm.coding.similar import (
+    cosines,
+    inverted_index,
+    sentence_terms,
+    sparse_rows,
+    tfidf_vector,
+    tfidf_vocabulary,
+)
 from openrcm.coding.text import Token
 
 CLOSE = 0.35  # cosine at which an evidence sentence counts as read again
 FEATURES = ("passage_best", "passage_close", "passage_share")
 NOTHING = (0.0, 0.0, 0.0)
-
-
-def sentence_terms(sentence: Sequence[Token]) -> Counter[str]:
-    stems = [t.stem for t in sentence]
-    counts = Counter(stems)
-    counts.update(f"{a} {b}" for a, b in itertools.pairwise(stems))
-    return counts
 
 
 class EvidencePassages:
@@ -74,12 +73,7 @@ class EvidencePassages:
         """Learn from notes (their tokenised sentences and sentence bounds), their gold codes
         and code -> estimated evidence offsets; codes of a note without offsets are skipped."""
         terms = [[sentence_terms(s) for s in note] for note in sentences]
-        df: Counter[str] = Counter(t for note in terms for s in note for t in s)
-        total = sum(len(note) for note in terms)
-        vocabulary = {t: i for i, t in enumerate(sorted(t for t, n in df.items() if n >= min_df))}
-        idf = np.array(
-            [math.log((1 + total) / (1 + df[t])) + 1.0 for t in vocabulary], dtype=np.float64
-        )
+        vocabulary, idf = tfidf_vocabulary([s for note in terms for s in note], min_df)
         owned: dict[str, list[tuple[NDArray[Any], NDArray[Any]]]] = defaultdict(list)
         for note_terms, note_bounds, note_codes, offsets in zip(
             terms, bounds, gold, evidence, strict=True
@@ -93,23 +87,10 @@ class EvidencePassages:
         coded = sorted(owned)
         vectors = [vector for code in coded for vector in owned[code]]
         firsts = np.cumsum([0, *(len(owned[code]) for code in coded)])
-        by_term: dict[int, list[tuple[int, float]]] = defaultdict(list)
-        for passage, (index, value) in enumerate(vectors):
-            for term, weight in zip(index.tolist(), value.tolist(), strict=True):
-                by_term[term].append((passage, weight))
-        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        for term, postings in by_term.items():
-            indptr[term + 1] = len(postings)
-        indptr = np.cumsum(indptr)
-        ids = np.zeros(int(indptr[-1]), dtype=np.int32)
-        values = np.zeros(int(indptr[-1]), dtype=np.float32)
-        for term, postings in by_term.items():
-            ids[indptr[term] : indptr[term + 1]] = [p for p, _ in postings]
-            values[indptr[term] : indptr[term + 1]] = [w for _, w in postings]
         return cls(
             vocabulary,
             idf.astype(np.float32),
-            (indptr, ids, values),
+            inverted_index(sparse_rows(vectors, vocabulary)),
             coded,
             firsts.astype(np.int64),
         )
