@@ -57,11 +57,8 @@ class CodeModel:
 
     def rank(self, note: Note, knowledge: Knowledge | None) -> list[Scored]:
         """Every candidate with its score, best first."""
-        found = candidates(note, knowledge if self.uses_knowledge else None, self.lexicon)
-        doc = self.similar.scores(note.sentences) if self.similar is not None else None
-        add_similar(found, doc)
-        read = self.passages.scores(note.sentences, list(found)) if self.passages else None
-        codes, rows = feature_rows(note, found, knowledge, self.lexicon, doc, read)
+        known = knowledge if self.uses_knowledge else None  # as in training
+        found, codes, rows = candidate_rows(note, known, self.lexicon, self.similar, self.passages)
         if self.rates is not None:
             rates = self.rates
             rows = [[*row, *rates.row(code)] for code, row in zip(codes, rows, strict=True)]
@@ -139,6 +136,23 @@ def add_similar(found: dict[str, Candidate], doc: dict[str, float] | None) -> No
             found[code] = Candidate(code)
 
 
+def candidate_rows(
+    note: Note,
+    knowledge: Knowledge | None,
+    lexicon: Lexicon,
+    similar: NoteSimilarity | None,
+    passages: EvidencePassages | None,
+) -> tuple[dict[str, Candidate], list[str], list[list[float]]]:
+    """A note's candidates (lexicon, tabular terms, the best whole-note similarity codes) and
+    their feature rows, the same way in training and at prediction."""
+    found = candidates(note, knowledge, lexicon)
+    doc = similar.scores(note.sentences) if similar is not None else None
+    add_similar(found, doc)
+    read = passages.scores(note.sentences, list(found)) if passages is not None else None
+    codes, rows = feature_rows(note, found, knowledge, lexicon, doc, read)
+    return found, codes, rows
+
+
 def _scores(classifier: TreeBag, rows: Sequence[Sequence[float]]) -> list[float]:
     if not rows:
         return []
@@ -207,11 +221,7 @@ def out_of_fold(
             evidence and [evidence[i] for i in rest],
         )
         for i in held:
-            found = candidates(prepared[i], knowledge, lexicon)
-            doc = similar.scores(prepared[i].sentences)
-            add_similar(found, doc)
-            read = passages.scores(prepared[i].sentences, list(found)) if passages else None
-            codes, rows = feature_rows(prepared[i], found, knowledge, lexicon, doc, read)
+            _, codes, rows = candidate_rows(prepared[i], knowledge, lexicon, similar, passages)
             data.rows.extend(rows)
             data.labels.extend(int(c in gold[i]) for c in codes)
             data.notes.extend(i for _ in codes)
