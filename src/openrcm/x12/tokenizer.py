@@ -49,6 +49,7 @@ from openrcm.x12.errors import X12Error
 
 ISA_LENGTH = 106  # the fixed-width ISA, terminator included
 _WHITESPACE = " \t\r\n\x0b\x0c\ufeff"
+_WHITESPACE_SET = frozenset(_WHITESPACE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,6 +413,15 @@ def _batches(reader: Callable[[int], str], chunk_size: int) -> Iterator[Batch]:
     while True:
         sep = delimiters.segment
         el = delimiters.element
+        # a chunk that ends between a terminator and its line break, or starts with that
+        # line break, is split the slow way (it has a terminator without a line break, or
+        # whitespace at a segment's edge): read on, and drop what separates segments
+        while not eof and sep != "\n" and buffer.endswith((sep, sep + "\r")):
+            buffer, eof = fill(buffer, len(buffer) + 1)
+        if buffer[:1] in _WHITESPACE_SET:
+            following = buffer.lstrip(_WHITESPACE)
+            base += len(buffer) - len(following)
+            buffer = following
         fast = _fast_split(buffer, sep)
         restart_at = -1
         if fast is not None:
