@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openrcm.domain import Adjustment, ServiceLine
-from openrcm.domain.trusted import trusted_builder
+from openrcm.domain.trusted import trusted_builder, trusted_call
 
 LINE = trusted_builder(ServiceLine)
 ADJUSTMENT = trusted_builder(Adjustment)
@@ -66,3 +66,52 @@ def test_the_record_stays_frozen() -> None:
     adjustment = ADJUSTMENT({"group": "CO", "reason": "45", "amount": Decimal("1.00")})
     with pytest.raises(Exception, match="frozen"):
         adjustment.reason = "97"  # type: ignore[misc]
+
+
+LINE_KEYS = tuple(ServiceLine.model_fields)
+LINE_CALL = trusted_call(ServiceLine, LINE_KEYS)  # every field, all of them given
+
+
+@given(lines)
+def test_a_line_built_from_arguments_equals_the_validated_line(values: dict) -> None:  # type: ignore[type-arg]
+    validated = ServiceLine(**values)
+    given_keys = tuple(key for key in LINE_KEYS if key in values)
+    make = trusted_call(ServiceLine, LINE_KEYS, given_keys)
+    defaults = {key: info.default for key, info in ServiceLine.model_fields.items()}
+    by_position = make(*[values.get(key, defaults[key]) for key in LINE_KEYS])
+    by_name = make(**{key: values.get(key, defaults[key]) for key in LINE_KEYS})
+    for trusted in (by_position, by_name):
+        assert trusted == validated
+        assert repr(trusted) == repr(validated)
+        assert list(trusted.__dict__) == list(validated.__dict__)
+        assert trusted.model_fields_set == validated.model_fields_set
+        assert trusted.model_dump(mode="json") == validated.model_dump(mode="json")
+        assert hash(trusted) == hash(validated)
+
+
+def test_arguments_fill_the_fields_left_out_with_their_defaults() -> None:
+    make = trusted_call(Adjustment, ("reason", "group", "amount"))
+    adjustment = make("45", "CO", Decimal("12.50"))
+    assert list(adjustment.__dict__) == list(Adjustment.model_fields)
+    assert adjustment == Adjustment(group="CO", reason="45", amount=Decimal("12.50"))
+    assert adjustment.model_fields_set == {"group", "reason", "amount"}
+    every = LINE_CALL(*[f"v{k}" for k in range(len(LINE_KEYS))])
+    assert every.model_fields_set == set(LINE_KEYS)
+
+
+def test_a_builder_from_arguments_refuses_wrong_keys_and_mutable_records() -> None:
+    with pytest.raises(TypeError, match="missing"):
+        trusted_call(Adjustment, ("group", "reason"))
+    with pytest.raises(TypeError, match="unknown"):
+        trusted_call(Adjustment, ("group", "reason", "amount", "colour"))
+    with pytest.raises(TypeError):
+        trusted_call(Adjustment, ("group", "reason", "amount", "amount"))
+    with pytest.raises(TypeError, match="missing"):  # given must hold the required fields
+        trusted_call(Adjustment, ("group", "reason", "amount"), ("group", "reason"))
+    with pytest.raises(TypeError):  # given within keys
+        trusted_call(Adjustment, ("group", "reason", "amount"), ("group", "quantity"))
+    with pytest.raises(TypeError):
+        trusted_call(Adjustment, ("group", "reason", "amount"))("CO", "45")
+    mutable = type("Mutable", (Adjustment,), {"model_config": {"frozen": False}})
+    with pytest.raises(TypeError, match="not frozen"):
+        trusted_call(mutable, ("group", "reason", "amount"))

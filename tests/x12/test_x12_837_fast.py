@@ -119,9 +119,9 @@ def both_ways(text: str, kind: ClaimKind):  # type: ignore[no-untyped-def]
     return fast, full, fast_findings, full_findings
 
 
-def fields_sets(record: BaseModel) -> list[tuple[str, set[str]]]:
-    """The fields-set of `record` and of every record inside it, in order."""
-    out = [(type(record).__name__, set(record.model_fields_set))]
+def fields_sets(record: BaseModel) -> list[tuple[str, list[str], set[str]]]:
+    """The field order and fields-set of `record` and of every record inside it, in order."""
+    out = [(type(record).__name__, list(record.__dict__), set(record.model_fields_set))]
     for value in record.__dict__.values():
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, BaseModel):

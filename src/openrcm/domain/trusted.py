@@ -19,6 +19,15 @@ Decimal places, field and model validators) may build the record without a secon
   number of keys, or a key `cls` lacks, raise `TypeError`; other keys of the same number
   would give a wrong ``model_fields_set``, which is why the keys are written out.
 
+- `trusted_call(cls, keys, given=None) -> Callable[..., cls]`: the same for values passed as
+  the builder's arguments, one per key of `keys` (by position in that order, or by name),
+  instead of in a dict: the record's field dict is written out once, defaults included, in
+  generated code, so that a build makes one dict instead of two and merges none (a third
+  less time for a five-field record). ``given`` (a subset of `keys`, every required field
+  among them; all of `keys` by default) is the record's ``model_fields_set``: a key left
+  out of it is a field the caller passes its default for (so one builder serves records
+  with and without an optional field). The record class must be frozen.
+
 The contract is the caller's: a value that fails the caller's own checks must go through
 ``cls(**values)`` (full validation), so that bad data yields the same error it always did.
 `x12.t837` does this and a hypothesis test compares both ways on mutated files.
@@ -26,6 +35,7 @@ The contract is the caller's: a value that fails the caller's own checks must go
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -138,4 +148,55 @@ def trusted_shape(cls: type[T], keys: tuple[str, ...]) -> Callable[[dict[str, An
     return build
 
 
-__all__ = ["trusted_builder", "trusted_shape"]
+def trusted_call(
+    cls: type[T], keys: tuple[str, ...], given: tuple[str, ...] | None = None
+) -> Callable[..., T]:
+    """A builder of frozen `cls` records called with the values of `keys` as its arguments,
+    whose fields-set is `given` (see the module docstring)."""
+    if not cls.model_config.get("frozen"):
+        raise TypeError(f"{cls.__name__} is not frozen; use trusted_builder")
+    template, needed = _template(cls)
+    fields = set(keys if given is None else given)
+    if (
+        len(set(keys)) != len(keys)
+        or not fields <= set(keys)
+        or not needed <= fields
+        or not set(keys) <= template.keys()
+        or any(keyword.iskeyword(key) for key in keys)
+    ):
+        missing = sorted(needed - fields)
+        unknown = sorted(set(keys) - template.keys())
+        raise TypeError(f"{cls.__name__}: missing {missing}, unknown {unknown}, or repeated")
+    # the fields are identifiers (pydantic refuses names starting with "_"), so they are the
+    # parameters as they are; a field left out is read from a global of the generated code
+    defaults = {f"_default_{name}": value for name, value in template.items() if name not in keys}
+    items = ", ".join(
+        f"{name!r}: {name if name in keys else f'_default_{name}'}" for name in template
+    )
+    source = (
+        f"def build({', '.join(keys)}):\n"
+        "    _record = _new(_cls)\n"
+        f"    _set_dict(_record, {{{items}}})\n"
+        "    _set_fields(_record, _fields)\n"
+        "    _set_extra(_record, None)\n"
+        "    _set_private(_record, None)\n"
+        "    return _record\n"
+    )
+    namespace: dict[str, Any] = {
+        "_new": _new,
+        "_cls": cls,
+        "_fields": fields,
+        "_set_dict": _set_dict,
+        "_set_fields": _set_fields,
+        "_set_extra": _set_extra,
+        "_set_private": _set_private,
+        **defaults,
+    }
+    exec(compile(source, f"<trusted_call {cls.__name__}>", "exec"), namespace)
+    build: Callable[..., T] = namespace["build"]
+    build.__name__ = f"trusted_{cls.__name__}"
+    build.__doc__ = f"A {cls.__name__} from checked values of {keys}, without validating them."
+    return build
+
+
+__all__ = ["trusted_builder", "trusted_call", "trusted_shape"]

@@ -43,7 +43,7 @@ from openrcm.domain.party import (
     Relationship,
     Sex,
 )
-from openrcm.domain.trusted import trusted_builder, trusted_shape
+from openrcm.domain.trusted import trusted_call
 from openrcm.gcpause import ReadCaches, paused_while_working
 from openrcm.x12.envelope import (
     EnvelopeReader,
@@ -501,15 +501,7 @@ class _Reader837:
         # a Person's fields are valid Patient fields; the id is the member id as the file
         # has it, which the record strips (this may run before the fast way checks it)
         if self.memo is not None and patient_id == patient_id.strip():
-            return _PATIENT(
-                {
-                    "id": patient_id,
-                    "name": person.name,
-                    "birth_date": person.birth_date,
-                    "sex": person.sex,
-                    "address": person.address,
-                }
-            )
+            return _PATIENT(patient_id, person.name, person.birth_date, person.sex, person.address)
         return Patient(
             id=patient_id,
             name=person.name,
@@ -706,7 +698,8 @@ class _Reader837:
         subscriber: Person,
         patient: Patient,
     ) -> None:
-        """The claim's 2310 providers and 2320 other payers, into `fields` (both ways)."""
+        """The claim's 2310 providers and 2320 other payers, into `fields` (the full way;
+        `_fast_claim` passes them to its builder)."""
         providers = d.providers
         if providers:
             for nm101, attribute, _loop, _prv in layout.providers:
@@ -917,20 +910,16 @@ class _Reader837:
             return None
         day = (o.payer.dtp or _NONE).get("573")
         return _OTHER_PAYER(
-            {
-                "payer": self.payer_from(o.payer, _g(o.sbr, 9)),
-                "subscriber": _PERSON(
-                    {"name": name, "birth_date": birth, "sex": sex, "address": address}
-                ),
-                "member_id": member_id,
-                "priority": priority,
-                "relationship": RELATIONSHIP.get(_g(o.sbr, 2), Relationship.OTHER),
-                "group_number": group_number,
-                "paid_amount": paid,
-                "adjustments": self.adjustments(o.cas),
-                "adjudication_date": parse_date(day) if day else None,
-                "payer_claim_control_number": reference,
-            }
+            self.payer_from(o.payer, _g(o.sbr, 9)),
+            _PERSON(name, birth, sex, address),  # the other subscriber
+            member_id,
+            priority,
+            RELATIONSHIP.get(_g(o.sbr, 2), Relationship.OTHER),
+            group_number,
+            paid,
+            self.adjustments(o.cas),
+            parse_date(day) if day else None,  # adjudication date
+            reference,  # payer claim control number
         )
 
     def _fast_claim(self, d: _ClaimDraft) -> Claim | None:
@@ -1014,46 +1003,63 @@ class _Reader837:
         ):
             return None
         coverage = _COVERAGE(
-            {
-                "id": self._coverage_id(payer.id, member_id),
-                "patient_id": patient.id,
-                "payer_id": payer.id,
-                "priority": PRIORITY.get(_g(sbr, 1), CoveragePriority.PRIMARY),
-                "subscriber": subscriber,
-                "relationship": relationship,
-                "member_id": member_id,
-                "group_number": group_number,
-                "group_name": group_name,
-                "effective_date": first,
-            }
+            self._coverage_id(payer.id, member_id),
+            patient.id,
+            payer.id,
+            PRIORITY.get(_g(sbr, 1), CoveragePriority.PRIMARY),
+            subscriber,
+            relationship,
+            member_id,
+            group_number,
+            group_name,
+            first,  # effective date
         )
-        fields: dict[str, Any] = {
-            "id": pcn,
-            "kind": ClaimKind.PROFESSIONAL,
-            "patient_control_number": pcn,
-            "total_charge_amount": total,
-            "frequency_code": frequency,
-            "assignment": assignment,
-            "benefits_assigned": (c[8] if n > 8 else "") != "N",
-            "release_of_information": release,
-            "billing_provider": billing,
-            "patient": patient,
-            "coverage": coverage,
-            "payer": payer,
-            "lines": tuple(lines),
-            "payer_claim_control_number": f8,
-            "prior_authorization": g1,
-            "referral_number": referral,
-            "note": note,
-            "place_of_service": pos,
-            "provider_signature": (c[6] if n > 6 else "") != "N",
-        }
+        # the optional fields as in `_fast_line`: a bit of `shape` each when given
+        shape = 0
+        onset_date = None
         onset = d.dtp.get("431")
         if onset:
-            fields["onset_date"] = parse_date(_g(onset, 3))
-        fields["diagnoses"] = tuple(diagnoses)
-        self._claim_parties(d, PROFESSIONAL, fields, subscriber, patient)
-        return _CLAIM(fields)
+            onset_date = parse_date(_g(onset, 3))
+            shape = 1
+        providers: list[Provider | None] = [None, None, None, None]  # _CLAIM_PROVIDERS'
+        if d.providers:
+            for k, (nm101, attribute, _loop, _prv) in enumerate(PROFESSIONAL.providers):
+                named = d.providers.get(nm101)
+                if named is not None:
+                    providers[k] = self.provider(
+                        named, ROLE_OF[attribute], named.prv, attribute == "service_facility", False
+                    )
+                    shape |= 2 << k
+        others = d.others
+        make = _CLAIM_SHAPES[shape] or _claim_builder(shape)
+        return make(  # in the order of _CLAIM_KEYS
+            pcn,  # the id
+            ClaimKind.PROFESSIONAL,
+            pcn,
+            total,
+            frequency,
+            assignment,
+            (c[8] if n > 8 else "") != "N",  # benefits assigned
+            release,
+            billing,
+            patient,
+            coverage,
+            payer,
+            tuple(lines),
+            f8,
+            g1,
+            referral,
+            note,
+            pos,
+            (c[6] if n > 6 else "") != "N",  # provider signature
+            tuple(diagnoses),
+            tuple([self._other(o, subscriber, patient) for o in others]) if others else (),
+            onset_date,
+            providers[0],
+            providers[1],
+            providers[2],
+            providers[3],
+        )
 
     def _coverage_id(self, payer_id: str, member_id: str) -> str:
         """`coverage_id`, kept for the claims that follow of the same member (a digest is
@@ -1119,73 +1125,75 @@ class _Reader837:
                     return None
                 made.append(adjudication)
             adjudications = tuple(made)
-        # one dict display for the fields every line has (the key order does not matter:
-        # the builder puts the fields in declaration order), then the optional ones
-        fields: dict[str, Any] = {
-            "number": number,
-            "charge_amount": charge,
-            "unit_basis": basis,
-            "place_of_service": pos,
-            "procedure_qualifier": procedure[0],
-            "procedure": procedure[1],
-            "modifiers": procedure[2],
-            "service_date": day,
-            "adjudications": adjudications,
-        }
-        shape = 0  # which optional fields the line has (a bit each): its builder
-        if last is not None:
-            fields["service_date_end"] = last
-            shape = 1
+        # the optional fields: the line's value, or the field's default when it has none
+        # (then its bit is not in `shape`, and it is not in the record's fields-set)
+        shape = 0 if last is None else 1
         text = sv[4] if k > 4 else ""
+        units = _LINE_UNITS
         if text:
             units = _units_cache.get(text)
             if units is None:
                 units = _units_text(text)
                 if units is None:
                     return None
-            fields["units"] = units
             shape |= 2
         text = sv[7] if k > 7 else ""
+        pointers = _LINE_POINTERS
         if text:
-            pointers = self.pointers.get(text)
-            if pointers is None:
-                pointers = _pointers(text, comp, self.pointers)
-                if pointers is None:
+            found = self.pointers.get(text)
+            if found is None:
+                found = _pointers(text, comp, self.pointers)
+                if found is None:
                     return None
-            if pointers[1] > diagnoses:
+            if found[1] > diagnoses:
                 return None
-            fields["diagnosis_pointers"] = pointers[0]
+            pointers = found[0]
             shape |= 4
         elif diagnoses < 1:
             return None
-        g1 = ld.g1
-        if g1:
+        g1 = ld.g1 or None
+        if g1 is not None:
             if g1 != g1.strip():
                 return None
-            fields["prior_authorization"] = g1
             shape |= 8
+        ndc = ndc_quantity = ndc_unit = None
         if ld.lin is not None:
             ndc = _g(ld.lin, 3) or None
             if ndc is not None and not (len(ndc) == 11 and ndc.isascii() and ndc.isdigit()):
                 return None
-            fields["ndc"] = ndc
             shape |= 16
             if ld.ctp is not None:
-                fields["ndc_quantity"] = parse_amount(_g(ld.ctp, 4))
-                unit = _g(ld.ctp, 5).split(comp)[0] or None
-                if unit is not None and unit not in _NDC_UNITS:
+                ndc_quantity = parse_amount(_g(ld.ctp, 4))
+                ndc_unit = _g(ld.ctp, 5).split(comp)[0] or None
+                if ndc_unit is not None and ndc_unit not in _NDC_UNITS:
                     return None
-                fields["ndc_unit"] = unit
                 shape |= 32
+        rendering = None
         if ld.rendering is not None:
-            fields["rendering_provider"] = self.provider(
+            rendering = self.provider(
                 ld.rendering, ProviderRole.RENDERING, ld.rendering.prv, False, False
             )
             shape |= 64
-        make = _LINE_SHAPES.get(shape)
-        if make is None:  # the first line of this shape: its keys are these
-            make = _LINE_SHAPES[shape] = trusted_shape(ServiceLine, tuple(fields))
-        return make(fields)
+        make = _LINE_SHAPES[shape] or _line_builder(shape)
+        return make(  # in the order of _LINE_KEYS
+            number,
+            charge,
+            basis,
+            pos,
+            procedure[0],
+            procedure[1],
+            procedure[2],
+            day,
+            adjudications,
+            last,
+            units,
+            pointers,
+            g1,
+            ndc,
+            ndc_quantity,
+            ndc_unit,
+            rendering,
+        )
 
     def _fast_adjudication(
         self, svd: list[str], cas: list[str], day_text: str, comp: str
@@ -1215,14 +1223,7 @@ class _Reader837:
             day = _date_text(day_text)
         if paid is None or day is None or payer_id != payer_id.strip():
             return None
-        values: dict[str, Any] = {
-            "payer_id": payer_id,
-            "paid_amount": paid,
-            "procedure": procedure[0],
-            "modifiers": procedure[1],
-            "adjustments": self.adjustments(cas),
-            "adjudication_date": day,
-        }
+        adjustments = self.adjustments(cas)
         text = svd[5] if n > 5 else ""
         if text:
             units = _units_cache.get(text)
@@ -1230,9 +1231,10 @@ class _Reader837:
                 units = _units_text(text)
                 if units is None:
                     return None
-            values["units"] = units
-            return _ADJUDICATION_UNITS(values)
-        return _ADJUDICATION_PLAIN(values)
+            return _ADJUDICATION_UNITS(
+                payer_id, paid, procedure[0], procedure[1], adjustments, day, units
+            )
+        return _ADJUDICATION_PLAIN(payer_id, paid, procedure[0], procedure[1], adjustments, day)
 
 
 def _fast_name(nm1: list[str]) -> PersonName | None:
@@ -1255,7 +1257,7 @@ def _fast_name(nm1: list[str]) -> PersonName | None:
         or (suffix is not None and not _bare(suffix, 10))
     ):
         return None
-    found = _NAME({"last": last, "first": first, "middle": middle, "suffix": suffix})
+    found = _NAME(last, first, middle, suffix)
     if len(_NAMES) >= _MEMO_SIZE:
         _NAMES.clear()
     _NAMES[key] = found
@@ -1291,9 +1293,7 @@ def _fast_address(n3: list[str], n4: list[str]) -> Address | None:
         or not (zip_code.isascii() and zip_code.isdigit())  # [0-9]+, without a regex
     ):
         return None
-    return _ADDRESS(
-        {"line1": line1, "line2": line2, "city": city, "state": state, "zip_code": zip_code}
-    )
+    return _ADDRESS(line1, line2, city, state, zip_code)
 
 
 def _fast_person(named: _Named) -> Person | None:
@@ -1320,7 +1320,7 @@ def _fast_person(named: _Named) -> Person | None:
     ok, address = _fast_named_address(named)
     if not ok:
         return None
-    return _PERSON({"name": name, "birth_date": birth, "sex": sex, "address": address})
+    return _PERSON(name, birth, sex, address)
 
 
 def _fast_payer(named: _Named, filing: str) -> Payer | None:
@@ -1334,14 +1334,7 @@ def _fast_payer(named: _Named, filing: str) -> Payer | None:
     ok, address = _fast_named_address(named)
     if not ok:
         return None
-    return _PAYER(
-        {
-            "id": payer_id,
-            "name": name,
-            "claim_filing_indicator": FILING.get(filing, ClaimFilingIndicator.OTHER),
-            "address": address,
-        }
-    )
+    return _PAYER(payer_id, name, FILING.get(filing, ClaimFilingIndicator.OTHER), address)
 
 
 def _npi_ok(npi: str) -> bool:
@@ -1428,18 +1421,16 @@ def _fast_provider(
     if not ok:
         return None
     return _PROVIDER(
-        {
-            "id": npi,
-            "npi": npi,
-            "entity_type": EntityType.PERSON if person else EntityType.ORGANISATION,
-            "name": name,
-            "first_name": first,
-            "taxonomy": taxonomy,
-            "tin": tin,
-            "tin_is_ssn": ssn,
-            "address": address,
-            "roles": _ROLE_SETS[role],
-        }
+        npi,  # the id
+        npi,
+        EntityType.PERSON if person else EntityType.ORGANISATION,
+        name,
+        first,
+        taxonomy,
+        tin,
+        ssn,
+        address,
+        _ROLE_SETS[role],
     )
 
 
@@ -1450,9 +1441,7 @@ def _fast_adjustment(group: str, reason: str, amount: str, quantity: str) -> Adj
     value = _signed_money_text(amount) if amount else _ZERO_AMOUNT
     if value is None:
         return None
-    return _ADJUSTMENT(
-        {"group": group, "reason": reason, "amount": value, "quantity": parse_amount(quantity)}
-    )
+    return _ADJUSTMENT(group, reason, value, parse_amount(quantity))
 
 
 def _one_adjustment(group: str, reason: str, amount: str, quantity: str) -> Adjustment:
@@ -1465,7 +1454,47 @@ class _NotFast(Exception):
 
 _NOT_FAST = (_NotFast, ValidationError, ValueError, IndexError, KeyError, TypeError)
 _MEMO_SIZE = 50_000
-_CLAIM = trusted_builder(Claim)
+# a professional claim's fields: those every claim has, then the optional ones
+_CLAIM_PROVIDERS = tuple(attribute for _nm101, attribute, _loop, _prv in PROFESSIONAL.providers)
+_CLAIM_KEYS = (
+    "id",
+    "kind",
+    "patient_control_number",
+    "total_charge_amount",
+    "frequency_code",
+    "assignment",
+    "benefits_assigned",
+    "release_of_information",
+    "billing_provider",
+    "patient",
+    "coverage",
+    "payer",
+    "lines",
+    "payer_claim_control_number",
+    "prior_authorization",
+    "referral_number",
+    "note",
+    "place_of_service",
+    "provider_signature",
+    "diagnoses",
+    "other_payers",
+)
+_CLAIM_OPTIONAL = ("onset_date", *_CLAIM_PROVIDERS)
+_CLAIM_KEYS += _CLAIM_OPTIONAL
+# a claim's builder by its shape (bit 0: an onset date; bit k + 1: provider k), made when a
+# claim of that shape first comes
+_CLAIM_SHAPES: list[Callable[..., Claim] | None] = [None] * (1 << (1 + len(_CLAIM_PROVIDERS)))
+
+
+def _claim_builder(shape: int) -> Callable[..., Claim]:
+    """The builder of professional claims whose optional fields are the bits of `shape`."""
+    given = _CLAIM_KEYS[: -len(_CLAIM_OPTIONAL)] + tuple(
+        key for bit, key in enumerate(_CLAIM_OPTIONAL) if shape >> bit & 1
+    )
+    make = _CLAIM_SHAPES[shape] = trusted_call(Claim, _CLAIM_KEYS, given)
+    return make
+
+
 _ADJUDICATION_KEYS = (
     "payer_id",
     "paid_amount",
@@ -1474,12 +1503,56 @@ _ADJUDICATION_KEYS = (
     "adjustments",
     "adjudication_date",
 )
-_ADJUDICATION_PLAIN = trusted_shape(LineAdjudication, _ADJUDICATION_KEYS)
-_ADJUDICATION_UNITS = trusted_shape(LineAdjudication, (*_ADJUDICATION_KEYS, "units"))
-# a professional line's builder by the optional fields it has (`_fast_line`'s bits)
-_LINE_SHAPES: dict[int, Callable[[dict[str, Any]], ServiceLine]] = {}
-# the records built from one dict display each: their keys, checked once (`trusted_shape`)
-_COVERAGE = trusted_shape(
+_ADJUDICATION_PLAIN = trusted_call(LineAdjudication, _ADJUDICATION_KEYS)
+_ADJUDICATION_UNITS = trusted_call(LineAdjudication, (*_ADJUDICATION_KEYS, "units"))
+# a professional line's fields: those every line has, then the optional ones
+_LINE_KEYS = (
+    "number",
+    "charge_amount",
+    "unit_basis",
+    "place_of_service",
+    "procedure_qualifier",
+    "procedure",
+    "modifiers",
+    "service_date",
+    "adjudications",
+    "service_date_end",
+    "units",
+    "diagnosis_pointers",
+    "prior_authorization",
+    "ndc",
+    "ndc_quantity",
+    "ndc_unit",
+    "rendering_provider",
+)
+# the optional fields by their bit in `_fast_line`'s shape
+_LINE_OPTIONAL = (
+    ("service_date_end",),
+    ("units",),
+    ("diagnosis_pointers",),
+    ("prior_authorization",),
+    ("ndc",),
+    ("ndc_quantity", "ndc_unit"),
+    ("rendering_provider",),
+)
+_LINE_UNITS = ServiceLine.model_fields["units"].default
+_LINE_POINTERS = ServiceLine.model_fields["diagnosis_pointers"].default
+# a line's builder by its shape, made when a line of that shape first comes
+_LINE_SHAPES: list[Callable[..., ServiceLine] | None] = [None] * (1 << len(_LINE_OPTIONAL))
+
+
+def _line_builder(shape: int) -> Callable[..., ServiceLine]:
+    """The builder of lines whose optional fields are those of the bits of `shape`."""
+    given = [*_LINE_KEYS[:9]]
+    for bit, keys in enumerate(_LINE_OPTIONAL):
+        if shape >> bit & 1:
+            given.extend(keys)
+    make = _LINE_SHAPES[shape] = trusted_call(ServiceLine, _LINE_KEYS, tuple(given))
+    return make
+
+
+# the records built from their values as arguments, in the order of these keys (`trusted_call`)
+_COVERAGE = trusted_call(
     Coverage,
     (
         "id",
@@ -1494,11 +1567,11 @@ _COVERAGE = trusted_shape(
         "effective_date",
     ),
 )
-_PATIENT = trusted_shape(Patient, ("id", "name", "birth_date", "sex", "address"))
-_PERSON = trusted_shape(Person, ("name", "birth_date", "sex", "address"))
-_NAME = trusted_shape(PersonName, ("last", "first", "middle", "suffix"))
-_ADDRESS = trusted_shape(Address, ("line1", "line2", "city", "state", "zip_code"))
-_PROVIDER = trusted_shape(
+_PATIENT = trusted_call(Patient, ("id", "name", "birth_date", "sex", "address"))
+_PERSON = trusted_call(Person, ("name", "birth_date", "sex", "address"))
+_NAME = trusted_call(PersonName, ("last", "first", "middle", "suffix"))
+_ADDRESS = trusted_call(Address, ("line1", "line2", "city", "state", "zip_code"))
+_PROVIDER = trusted_call(
     Provider,
     (
         "id",
@@ -1513,9 +1586,9 @@ _PROVIDER = trusted_shape(
         "roles",
     ),
 )
-_PAYER = trusted_shape(Payer, ("id", "name", "claim_filing_indicator", "address"))
-_ADJUSTMENT = trusted_shape(Adjustment, ("group", "reason", "amount", "quantity"))
-_OTHER_PAYER = trusted_shape(
+_PAYER = trusted_call(Payer, ("id", "name", "claim_filing_indicator", "address"))
+_ADJUSTMENT = trusted_call(Adjustment, ("group", "reason", "amount", "quantity"))
+_OTHER_PAYER = trusted_call(
     OtherPayer,
     (
         "payer",
