@@ -548,7 +548,18 @@ class _Reader837:
         if self.memo is None:
             return _payer_from(named, filing)
         # the NM1 text with the separator it is split with: one string instead of a tuple
-        key = ("payer", self.element, named.text, _tuple(named.n3), _tuple(named.n4), filing)
+        n3, n4 = named.n3, named.n4
+        key = (
+            "payer",
+            self.element,
+            named.text,
+            None if n3 is None else tuple(n3),
+            None if n4 is None else tuple(n4),
+            filing,
+        )
+        found = self.memo.get(key)  # looked up here first: a call per payer saved
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         return self.cached(key, lambda: _fast_payer(named, filing) or _payer_from(named, filing))
 
     def adjustments(self, cas_segments: list[str]) -> tuple[Adjustment, ...]:
@@ -891,7 +902,10 @@ class _Reader837:
             address = _fast_address(o.subscriber.n3, o.subscriber.n4)
             if address is None:
                 return None
-        birth, sex = borrow_birth(name, subscriber, patient)
+        if name is subscriber.name:  # names are shared (`_fast_name`): no record comparison
+            birth, sex = subscriber.birth_date, subscriber.sex
+        else:
+            birth, sex = borrow_birth(name, subscriber, patient)
         member_id = _g(o.subscriber.nm1, 9)
         priority = _g(o.sbr, 1)
         group_number = _g(o.sbr, 3) or None
@@ -1317,9 +1331,11 @@ def _fast_person(named: _Named) -> Person | None:
     name = _fast_name(nm1)
     if name is None:
         return None
-    ok, address = _fast_named_address(named)
-    if not ok:
-        return None
+    address = None
+    if named.n3 is not None and named.n4 is not None:
+        address = _fast_address(named.n3, named.n4)
+        if address is None:
+            return None
     return _PERSON(name, birth, sex, address)
 
 
