@@ -218,11 +218,18 @@ class _Reader837:
         other: _OtherDraft | None = None
         line: _LineDraft | None = None
         svd: tuple[list[str], list[str], str] | None = None
+        # where a CAS goes now (the open SVD's, or the other payer's before its NM1s), else
+        # None: a CAS is kept as its text, so it is taken before the segment is split
+        cas_texts: list[str] | None = None
+        cas = "CAS" + self.ts.delimiters.element
         provider_codes = {nm101 for nm101, _a, _l, _p in self.layout.providers}
         build = self.build
         el = self.ts.delimiters.element
         for rows, first in runs:
             for pos, text in enumerate(rows, first - base):
+                if cas_texts is not None and text.startswith(cas):
+                    cas_texts.append(text)
+                    continue
                 e = text.split(el)
                 sid = e[0]
                 if claim is not None:
@@ -239,7 +246,7 @@ class _Reader837:
                             # positional: keywords cost half as much again
                             line = _LineDraft(e, pos)
                             claim.lines.append(line)
-                            named, svd = None, None
+                            named, svd, cas_texts = None, None, None
                             loop = "2400"
                             continue
                         if sid == "SVD":
@@ -248,7 +255,7 @@ class _Reader837:
                                 line.svd = [svd]
                             else:
                                 line.svd.append(svd)
-                            named = None
+                            named, cas_texts = None, svd[1]
                             loop = "2430"
                             continue
                         if sid == "HL" or sid == "CLM":
@@ -295,7 +302,7 @@ class _Reader837:
                     elif sid == "LX":
                         line = _LineDraft(e, pos)
                         claim.lines.append(line)
-                        named, svd = None, None
+                        named, svd, cas_texts = None, None, None
                         loop = "2400"
                         continue
                     elif sid == "HL" or sid == "CLM":
@@ -318,12 +325,12 @@ class _Reader837:
                     elif sid == "SBR":
                         other = _OtherDraft(e)
                         claim.others.append(other)
-                        named = None
+                        named, cas_texts = None, other.cas
                         loop = "2320"
                         continue
                     elif sid == "NM1":
                         code = e[1] if len(e) > 1 else ""
-                        named = _Named(e, pos, text)
+                        named, cas_texts = _Named(e, pos, text), None
                         if other is not None:
                             if code == "IL":
                                 other.subscriber = named
@@ -364,7 +371,7 @@ class _Reader837:
                             yield built
                         claim = None
                     level = e[3] if len(e) > 3 else ""
-                    named, other, line, svd = None, None, None, None
+                    named, other, line, svd, cas_texts = None, None, None, None, None
                     if level == "20":
                         self.billing, self.billing_prv, self.billing_cache = None, None, None
                         loop = "2000A"
@@ -384,7 +391,7 @@ class _Reader837:
                         if built is not None:
                             yield built
                     claim = _ClaimDraft(e, pos)
-                    named, other, line, svd = None, None, None, None
+                    named, other, line, svd, cas_texts = None, None, None, None, None
                     loop = "2300"
                 # ---------------------------------------------- 2000A/B/C levels
                 elif sid == "NM1":
