@@ -7,10 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from openrcm.coding.align import Mention, cognates, english_offsets, plain
+from openrcm.coding.align import (
+    Aligner,
+    Mention,
+    align,
+    cognates,
+    english_offsets,
+    learn_translations,
+    plain,
+)
 from openrcm.coding.corpus import load_split, read_evidence
 from openrcm.coding.features import prepare
-from openrcm.coding.lexicon import PairCounts, local_phrases, note_phrases
+from openrcm.coding.lexicon import PairCounts, local_phrases, mention_phrases, note_phrases
 
 # two long sentences apart, so the window around one mention does not reach the other
 FILLER = " ".join(["The ward was quiet and the staff were kind all week long."] * 6)
@@ -71,6 +79,68 @@ def test_a_cognate_near_the_estimate_anchors_the_mention() -> None:
     assert found["r52"] == (round(guess / spanish * len(text)),)
 
 
+def test_the_english_words_of_an_anchored_mention_are_kept() -> None:
+    filler = "The ward was quiet and the staff were kind all week long. " * 3
+    text = f"{filler}On interferon, she had arterial hypertension. {filler}"
+    guess = round(text.index("hypertension") * 1.1)
+    aligned = align(
+        text,
+        {
+            "i10": [Mention(guess, "hipertensión arterial")],
+            "r52": [Mention(guess, "dolor")],  # nothing to anchor on: no words either
+        },
+    )
+    assert aligned.words["i10"] == (text.index("arterial"), text.index("hypertension"))
+    assert "r52" not in aligned.words and aligned.offsets["r52"]
+    assert aligned.offsets["i10"] == (text.index("hypertension"),)  # the anchor itself
+
+
+# English and Spanish wording of findings whose words are cognates
+COGNATE_FINDINGS = [
+    ("hypertension", "hipertensión"),
+    ("leukocytosis", "leucocitosis"),
+    ("splenomegaly", "esplenomegalia"),
+    ("bronchitis", "bronquitis"),
+    ("hepatomegaly", "hepatomegalia"),
+    ("cholecystitis", "colecistitis"),
+    ("thrombosis", "trombosis"),
+    ("diverticulitis", "diverticulitis"),
+    ("anemia", "anemia"),
+]
+
+
+def _findings_note(first: str) -> tuple[str, dict[str, list[Mention]]]:
+    """A note of well separated findings, each with its Spanish mention at the offset the
+    Spanish text (1.1 times as long) would give it."""
+    findings = [(first, "dolor abdominal"), *COGNATE_FINDINGS]
+    text = FILLER.join(f" She had {english}. " for english, _ in findings)
+    mentions = {
+        f"code-{i}": [Mention(round(text.index(english) * 1.1), spanish)]
+        for i, (english, spanish) in enumerate(findings)
+    }
+    return text, mentions
+
+
+def test_words_no_cognate_renders_are_learned_from_the_anchored_mentions() -> None:
+    notes = [
+        _findings_note(wording) for wording in ("abdominal pain", "pain in the abdominal wall")
+    ]
+    notes += [_findings_note("abdominal pain, colicky") for _ in range(2)]
+    learned = learn_translations(notes)
+    # "dolor" is always near "pain" and "pain" is near no other finding
+    assert learned["dolor"] == frozenset({"pain"})
+    assert not any("abdominal" in english for english in learned.values())
+    assert "hipertension" not in learned  # a cognate renders it already
+    # "dolor" alone now anchors on "pain", which cognates alone cannot
+    text = f"{FILLER} Severe pain at night. {FILLER}"
+    guess = round((text.index("pain") - 30) * 1.1)
+    mentions = {"r52": [Mention(guess, "dolor")]}
+    assert align(text, mentions).offsets["r52"] == (text.index("pain") - 30,)
+    aligned = Aligner(learned).align(text, mentions)
+    assert aligned.offsets["r52"] == (text.index("pain"),)
+    assert aligned.words["r52"] == (text.index("pain"),)
+
+
 def test_words_are_cognates_when_they_look_alike_once_spellings_are_folded() -> None:
     pairs = [
         ("Hipertensión", "hypertension"),
@@ -105,6 +175,8 @@ def test_load_split_attaches_evidence_offsets(tmp_path: Path) -> None:
     assert note.diagnoses == {"r50.9", "i10"}
     assert note.evidence["r50.9"] == (0,)
     assert 0 < note.evidence["i10"][0] < len(note.text)
+    # "fiebre" has no cognate in "Fever": no English words; "hta" is too short to anchor
+    assert note.evidence_words == {}
 
 
 def test_local_phrases_are_those_near_the_code_evidence() -> None:
@@ -166,6 +238,41 @@ def test_a_rare_phrase_beside_a_code_seen_once_joins_the_lexicon() -> None:
     assert hit.local == pytest.approx(1 / 2)
     # a phrase of the same note far from the evidence does not propose the code
     assert "c48.0" not in lexicon.hits(prepare("Discharged home.").sentences)
+
+
+def test_mention_precision_tells_the_evidence_from_its_sentence_mates() -> None:
+    notes = [
+        _note("On interferon, arterial hypertension was found.", "Discharged home."),
+        _note("Hypertension since 2010.", "Interferon for hepatitis."),
+        _note("Interferon was stopped.", "A cough."),
+    ]
+    gold = [frozenset({"i10"}), frozenset({"i10", "b18.2"}), frozenset({"r05.9"})]
+    prepared = [prepare(n) for n in notes]
+    words = [
+        {"i10": (notes[0].index("arterial"), notes[0].index("hypertension"))},
+        {"i10": (0,)},
+        {},
+    ]
+    rendered = mention_phrases(prepared[0].sentences, words[0])["i10"]
+    assert {"arteri", "hypertens", "arteri hypertens"} <= rendered
+    assert "interferon" not in rendered and "discharg" not in rendered
+    evidence = [{"i10": (0,)}, {"i10": (0,)}, {}]
+    local = [
+        local_phrases(p.sentences, p.bounds, ev, len(p.text))
+        for p, ev in zip(prepared, evidence, strict=True)
+    ]
+    mentions = [mention_phrases(p.sentences, w) for p, w in zip(prepared, words, strict=True)]
+    phrases = [note_phrases(p.sentences) for p in prepared]
+    lexicon = PairCounts(phrases, gold, local, mentions).lexicon()
+    hits = {
+        h.phrase: h for h in lexicon.hits(prepare("Interferon; hypertension.").sentences)["i10"]
+    }
+    # both notes with "hypertension" render I10 with it; "interferon" only sits beside it
+    assert hits["hypertens"].mention == pytest.approx(2 / 3)
+    assert hits["interferon"].local > 0.0 and hits["interferon"].mention == 0.0
+    # a lexicon counted without mentions has none
+    plain = PairCounts(phrases, gold, local).lexicon()
+    assert all(h.mention == 0.0 for h in plain.hits(prepared[0].sentences)["i10"])
 
 
 def test_code_rates_say_how_often_a_proposed_code_was_gold() -> None:

@@ -5,7 +5,7 @@ A split folder holds `text_files_en/<doc_id>.txt` and `<split>D.tsv` / `<split>P
 `<split>X.tsv` gives each code's evidence spans as character offsets into the *Spanish*
 original (not shipped) and the Spanish wording; `align.english_offsets` turns them into
 estimated offsets in the English translation (a cognate of the evidence near the offset's
-share of the English text).
+share of the English text) and the English words that render the evidence.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openrcm.coding.align import Mention, english_offsets
+from openrcm.coding.align import Aligner, Mention, learn_translations
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,8 @@ class CodedNote:
     procedures: frozenset[str]
     # code -> estimated English character offsets of its mentions (from the X file)
     evidence: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+    # code -> where the English cognates of its evidence words start (`align.Aligned.words`)
+    evidence_words: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
 
 def read_gold(path: Path) -> dict[str, set[str]]:
@@ -67,16 +69,22 @@ def load_split(root: Path, split: str) -> list[CodedNote]:
     diagnoses = read_gold(folder / f"{split}D.tsv")
     procedures = read_gold(folder / f"{split}P.tsv")
     evidence = read_evidence(folder / f"{split}X.tsv")
+    documents = [
+        (path.stem, path.read_text(encoding="utf-8")) for path in sorted(texts.glob("*.txt"))
+    ]
+    # the split's own evidence teaches the words that no cognate renders ("dolor" -> "pain")
+    aligner = Aligner(learn_translations((text, evidence.get(doc, {})) for doc, text in documents))
     notes = []
-    for path in sorted(texts.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
+    for doc, text in documents:
+        aligned = aligner.align(text, evidence.get(doc, {}))
         notes.append(
             CodedNote(
-                path.stem,
+                doc,
                 text,
-                frozenset(diagnoses.get(path.stem, ())),
-                frozenset(procedures.get(path.stem, ())),
-                english_offsets(text, evidence.get(path.stem, {})),
+                frozenset(diagnoses.get(doc, ())),
+                frozenset(procedures.get(doc, ())),
+                aligned.offsets,
+                aligned.words,
             )
         )
     return notes

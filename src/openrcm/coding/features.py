@@ -56,6 +56,10 @@ FEATURES = (
     "local_noisy_or",
     "local_mean_top3",
     "local_phrases",
+    "mention_best",
+    "mention_noisy_or",
+    "mention_mean_top3",
+    "mention_phrases",
     *CUES,
     "title_unspecified",
     "title_other",
@@ -240,7 +244,8 @@ def feature_rows(
                 n_candidates,
                 doc[code],
                 math.log1p(doc_order[code]),
-                *_local(hits),
+                *_precisions({h.phrase: h.local for h in hits}),
+                *_precisions({h.phrase: h.mention for h in hits}),
                 *zones.shares(starts),
                 *(knowledge.title_traits(code) if knowledge is not None else (0.0, 0.0)),
                 float(len(code.replace(".", ""))),
@@ -255,13 +260,13 @@ def _by_precision(hit: PhraseHit) -> float:
     return -hit.precision
 
 
-def _local(hits: Sequence[PhraseHit]) -> tuple[float, float, float, float]:
-    """Best, noisy-or and mean of the top three local precisions, and how many phrases
-    were seen next to the code's evidence in training."""
-    near = {h.phrase: h.local for h in hits if h.local > 0.0}
-    if not near:
+def _precisions(by_phrase: Mapping[str, float]) -> tuple[float, float, float, float]:
+    """Best, noisy-or and mean of the top three of the phrases' (local or mention)
+    precisions, and how many phrases have one (were seen next to, or as, the code's
+    evidence in training)."""
+    ordered = sorted((p for p in by_phrase.values() if p > 0.0), reverse=True)
+    if not ordered:
         return 0.0, 0.0, 0.0, 0.0
-    ordered = sorted(near.values(), reverse=True)
     miss = 1.0
     for p in ordered:
         miss *= 1.0 - min(p, 0.99)

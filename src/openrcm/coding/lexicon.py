@@ -13,11 +13,16 @@ the training notes say roughly where each code's evidence is (CodiEsp's X file, 
 the English text by `align.english_offsets`), the lexicon also counts the *local*
 pairs: the phrase occurs in a sentence within `WINDOW` of one of the code's mentions. A
 hit's `local` precision is the share of notes with the phrase where the phrase sits next to
-the code's evidence, a much sharper signal than co-occurrence anywhere in the note.
+the code's evidence, a much sharper signal than co-occurrence anywhere in the note. Sharper
+still is the *mention* precision: the share of notes with the phrase where the phrase holds
+the English rendering of the code's evidence words (`align.Aligned.words`), not merely a
+sentence beside it ("interferon" shares the sentence of "multiple sclerosis" but is not its
+evidence). Out-of-fold micro-F1 on train: 0.587 without it, 0.599 with it.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -40,6 +45,7 @@ class PhraseHit(NamedTuple):  # a tuple: notes create thousands
     start: int
     end: int
     local: float = 0.0  # smoothed share of notes with the phrase where it is near the code
+    mention: float = 0.0  # smoothed share of notes with the phrase where it renders the code
     more: tuple[tuple[int, int], ...] = ()  # the phrase's later occurrences in the note
 
     def occurrences(self) -> tuple[tuple[int, int], ...]:
@@ -81,6 +87,27 @@ def local_phrases(
     return out
 
 
+def mention_phrases(
+    sentences: Sequence[Sequence[Token]], words: Mapping[str, Sequence[int]]
+) -> dict[str, set[str]]:
+    """Code -> phrases that hold one of the code's evidence words (word start offsets)."""
+    out: dict[str, set[str]] = {}
+    for code, starts in words.items():
+        ordered = sorted(starts)
+        out[code] = {
+            phrase
+            for sentence in sentences
+            for phrase, start, end in phrases(sentence)
+            if _holds(ordered, start, end)
+        }
+    return out
+
+
+def _holds(ordered: Sequence[int], start: int, end: int) -> bool:
+    at = bisect.bisect_left(ordered, start)
+    return at < len(ordered) and ordered[at] < end
+
+
 class Lexicon:
     """Phrase -> code -> notes with both, and how many notes hold each phrase and code."""
 
@@ -92,9 +119,11 @@ class Lexicon:
         notes: int,
         smoothing: float = 1.0,
         local: Mapping[str, Mapping[str, int]] | None = None,
+        mention: Mapping[str, Mapping[str, int]] | None = None,
     ) -> None:
         self.pairs = pairs
         self.local = local or {}
+        self.mention = mention or {}
         self.phrase_notes = phrase_notes
         self.code_notes = code_notes
         self.notes = notes
@@ -107,7 +136,7 @@ class Lexicon:
             phrase: {c: r for r, c in enumerate(sorted(codes, key=lambda c: (-codes[c], c)))}
             for phrase, codes in pairs.items()
         }
-        self._entries: dict[str, list[tuple[str, float, int, int, float]]] = {}
+        self._entries: dict[str, list[tuple[str, float, int, int, float, float]]] = {}
 
     @classmethod
     def fit(
@@ -147,18 +176,19 @@ class Lexicon:
             if entries is None:
                 entries = self._entries[phrase] = self._phrase_entries(phrase)
             (start, end), more = where[0], tuple(where[1:])
-            for code, precision, n, rank, local in entries:
+            for code, precision, n, rank, local, mention in entries:
                 found[code].append(
-                    PhraseHit(code, precision, n, rank, phrase, start, end, local, more)
+                    PhraseHit(code, precision, n, rank, phrase, start, end, local, mention, more)
                 )
         return found
 
-    def _phrase_entries(self, phrase: str) -> list[tuple[str, float, int, int, float]]:
+    def _phrase_entries(self, phrase: str) -> list[tuple[str, float, int, int, float, float]]:
         total = self.phrase_notes[phrase] + self.smoothing
         ranks = self._ranks[phrase]
         near = self.local.get(phrase, {})
+        said = self.mention.get(phrase, {})
         return [
-            (code, n / total, n, ranks[code], near.get(code, 0) / total)
+            (code, n / total, n, ranks[code], near.get(code, 0) / total, said.get(code, 0) / total)
             for code, n in self.pairs[phrase].items()
         ]
 
@@ -171,8 +201,10 @@ class PairCounts:
         note_phrases: Sequence[set[str]],
         note_codes: Sequence[frozenset[str]],
         local: Sequence[Mapping[str, set[str]]] | None = None,
+        mentions: Sequence[Mapping[str, set[str]]] | None = None,
     ) -> None:
-        """`local[i]`: code -> phrases near that code's evidence in note i (optional)."""
+        """`local[i]`: code -> phrases near that code's evidence in note i (optional);
+        `mentions[i]`: code -> phrases that render that code's evidence in note i."""
         self.note_phrases = note_phrases
         self.note_codes = note_codes
         together: Counter[tuple[str, str]] = Counter()
@@ -188,11 +220,8 @@ class PairCounts:
                     owners = self._notes_of.get((p, c))
                     if owners is not None:
                         owners.append(i)
-        self._local_of: dict[tuple[str, str], list[int]] = {}
-        for i, near in enumerate(local or ()):
-            for c, seen in near.items():
-                for p in seen:
-                    self._local_of.setdefault((p, c), []).append(i)
+        self._local_of = _owners(local or ())
+        self._mention_of = _owners(mentions or ())
 
     def lexicon(
         self,
@@ -241,5 +270,22 @@ class PairCounts:
                     if everywhere is None
                     else len(everywhere) - sum(1 for i in everywhere if i in left_out)
                 )
+        mention: dict[str, dict[str, int]] = defaultdict(dict)
+        for (phrase, code), owners in self._mention_of.items():
+            n = len(owners) - (sum(1 for i in owners if i in left_out) if left_out else 0)
+            if n and code in pairs.get(phrase, ()):
+                mention[phrase][code] = n
         kept = {p: phrase_notes[p] for p in pairs}
-        return Lexicon(dict(pairs), kept, dict(code_notes), kept_notes, smoothing, dict(local))
+        return Lexicon(
+            dict(pairs), kept, dict(code_notes), kept_notes, smoothing, dict(local), dict(mention)
+        )
+
+
+def _owners(per_note: Sequence[Mapping[str, set[str]]]) -> dict[tuple[str, str], list[int]]:
+    """(phrase, code) -> the notes whose `per_note` entry pairs them."""
+    owners: dict[tuple[str, str], list[int]] = {}
+    for i, by_code in enumerate(per_note):
+        for code, seen in by_code.items():
+            for phrase in seen:
+                owners.setdefault((phrase, code), []).append(i)
+    return owners

@@ -24,7 +24,13 @@ from typing import Any
 
 from openrcm.coding.features import FEATURES, Candidate, Note, candidates, feature_rows
 from openrcm.coding.knowledge import Knowledge
-from openrcm.coding.lexicon import Lexicon, PairCounts, local_phrases, note_phrases
+from openrcm.coding.lexicon import (
+    Lexicon,
+    PairCounts,
+    local_phrases,
+    mention_phrases,
+    note_phrases,
+)
 from openrcm.coding.passages import EvidencePassages
 from openrcm.coding.similar import NoteSimilarity, note_terms
 from openrcm.coding.trees import TreeBag
@@ -202,11 +208,13 @@ def out_of_fold(
     folds: int = 5,
     progress: Progress | None = None,
     evidence: Sequence[Mapping[str, Sequence[int]]] | None = None,
+    evidence_words: Sequence[Mapping[str, Sequence[int]]] | None = None,
 ) -> tuple[OutOfFold, PairCounts]:
     counts = PairCounts(
         [note_phrases(p.sentences) for p in prepared],
         list(gold),
         local_evidence(prepared, gold, evidence),
+        evidence_phrases(prepared, gold, evidence_words),
     )
     terms = [note_terms(p.sentences) for p in prepared]
     data = OutOfFold(gold=list(gold))
@@ -229,6 +237,20 @@ def out_of_fold(
             if progress:
                 progress("candidates", len(set(data.notes)), len(prepared))
     return data, counts
+
+
+def evidence_phrases(
+    prepared: Sequence[Note],
+    gold: Sequence[frozenset[str]],
+    words: Sequence[Mapping[str, Sequence[int]]] | None,
+) -> list[dict[str, set[str]]] | None:
+    """Per note: code -> phrases rendering its evidence words, for the gold codes."""
+    if words is None:
+        return None
+    return [
+        mention_phrases(p.sentences, {c: at for c, at in w.items() if c in g and at})
+        for p, g, w in zip(prepared, gold, words, strict=True)
+    ]
 
 
 def fit_passages(
@@ -280,11 +302,14 @@ def classifier(seed: int = 13, iterations: int = 150, rows: int = 100_000) -> An
 
 def fit_rows(rows: Sequence[Sequence[float]], labels: Sequence[int], seed: int = 13) -> TreeBag:
     import numpy as np
+    from threadpoolctl import threadpool_limits
 
     x, y = np.asarray(rows, dtype=np.float32), np.asarray(labels)
-    return TreeBag.from_sklearn(
-        [classifier(seed + k, rows=len(rows)).fit(x, y) for k in range(BAGS)]
-    )
+    # one OpenMP thread: the boosting's threads spin when the cores are busy (tuning took
+    # 646 s beside two other jobs on two cores, 104 s with one thread)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        fitted = [classifier(seed + k, rows=len(rows)).fit(x, y) for k in range(BAGS)]
+    return TreeBag.from_sklearn(fitted)
 
 
 def tune(
@@ -320,17 +345,33 @@ def train_code_model(
     seed: int = 13,
     progress: Progress | None = None,
     evidence: Sequence[Mapping[str, Sequence[int]]] | None = None,
+    evidence_words: Sequence[Mapping[str, Sequence[int]]] | None = None,
     code_rates: bool = False,
 ) -> CodeModel:
     """Learn one code system from prepared notes and their gold codes (see module docstring).
-    `evidence`: per note, code -> estimated offsets of its mentions (local lexicon counts)."""
+    `evidence`: per note, code -> estimated offsets of its mentions (local lexicon counts);
+    `evidence_words`: code -> where the English words of its mentions start (mention counts)."""
     started = time.perf_counter()
     data, counts = out_of_fold(
-        prepared, gold, knowledge, folds=folds, progress=progress, evidence=evidence
+        prepared,
+        gold,
+        knowledge,
+        folds=folds,
+        progress=progress,
+        evidence=evidence,
+        evidence_words=evidence_words,
     )
     rates = None
     if code_rates:
-        add_code_rates(data, prepared, gold, knowledge, folds=folds, evidence=evidence)
+        add_code_rates(
+            data,
+            prepared,
+            gold,
+            knowledge,
+            folds=folds,
+            evidence=evidence,
+            evidence_words=evidence_words,
+        )
         rates = CodeRates.fit(data.codes, data.labels)
     tuning = [frozenset(i for i in range(len(prepared)) if i % folds == f) for f in range(folds)]
     threshold, stats = tune(data, tuning, seed)
@@ -368,6 +409,7 @@ def add_code_rates(
     *,
     folds: int,
     evidence: Sequence[Mapping[str, Sequence[int]]] | None,
+    evidence_words: Sequence[Mapping[str, Sequence[int]]] | None = None,
 ) -> None:
     """Append the `CodeRates` columns to every out-of-fold row, each fold's rates learned
     without that fold: from candidates of the other notes, proposed by lexicons that never
@@ -382,6 +424,7 @@ def add_code_rates(
             knowledge,
             folds=folds - 1,
             evidence=[evidence[i] for i in rest] if evidence is not None else None,
+            evidence_words=[evidence_words[i] for i in rest] if evidence_words else None,
         )
         rates = CodeRates.fit(inner.codes, inner.labels)
         for j, i in enumerate(data.notes):

@@ -28,7 +28,7 @@ from openrcm.coding.model import CodeModel, Progress, train_code_model
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 5
+MODEL_FORMAT = 6
 _SOURCES = (
     "corpus.py",
     "text.py",
@@ -72,6 +72,7 @@ def training_key(notes: Sequence[CodedNote]) -> str:
         digest.update("|".join(sorted(note.diagnoses)).encode())
         digest.update("|".join(sorted(note.procedures)).encode())
         digest.update(repr(sorted(note.evidence.items())).encode())
+        digest.update(repr(sorted(note.evidence_words.items())).encode())
     return digest.hexdigest()[:20]
 
 
@@ -96,6 +97,7 @@ def train_models(
         knowledge,
         progress=stage("diagnoses"),
         evidence=[n.evidence for n in notes],
+        evidence_words=[n.evidence_words for n in notes],
         code_rates=True,
     )
     procedures = train_code_model(
@@ -105,6 +107,7 @@ def train_models(
         None,
         progress=stage("procedures"),
         evidence=[n.evidence for n in notes],
+        evidence_words=[n.evidence_words for n in notes],
         code_rates=True,
     )
     return TrainedModels(diagnoses, procedures, training_key(notes), len(notes))
