@@ -270,6 +270,16 @@ def test_mention_precision_tells_the_evidence_from_its_sentence_mates() -> None:
     # both notes with "hypertension" render I10 with it; "interferon" only sits beside it
     assert hits["hypertens"].mention == pytest.approx(2 / 3)
     assert hits["interferon"].local > 0.0 and hits["interferon"].mention == 0.0
+    # whichever code: notes where "hypertension" rendered some code's evidence
+    assert lexicon.rendering["hypertens"] == pytest.approx(2 / 3)
+    assert "interferon" not in lexicon.rendering
+    from openrcm.coding.features import _Rendered
+
+    text = "Interferon; hypertension."
+    rendered = _Rendered(prepare(text), lexicon)
+    at = text.index("hypertension")
+    assert rendered.spans([(0, 10), (at, at + 12)]) == (pytest.approx(2 / 3), 0.0)
+    assert rendered.spans([(at, at + 12)]) == (pytest.approx(2 / 3), pytest.approx(2 / 3))
     # a lexicon counted without mentions has none
     plain = PairCounts(phrases, gold, local).lexicon()
     assert all(h.mention == 0.0 for h in plain.hits(prepared[0].sentences)["i10"])

@@ -4,7 +4,8 @@ Candidates come from two places: the learned lexicon (phrases seen with a code i
 notes) and the tabular list (a sentence containing every word of a code's title or
 inclusion term). Each candidate carries its evidence spans and context flags; `feature_rows`
 turns the candidates of one note into the numeric rows the ranker reads (`FEATURES` names
-the columns): lexicon and tabular evidence, priors, position, context cues, what the code's
+the columns): lexicon and tabular evidence (how often each phrase was the code's own
+evidence, or any code's, in training), priors, position, context cues, what the code's
 title says (unspecified, other, depth, how much of its terms the note holds anywhere), and
 how closely the note reads like the code's training evidence sentences (`passages`).
 """
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from openrcm.coding.context import FLAGS, ContextDetector
 from openrcm.coding.cues import CUES, CueZones
 from openrcm.coding.knowledge import Knowledge, TermMatch
-from openrcm.coding.lexicon import Lexicon, PhraseHit
+from openrcm.coding.lexicon import Lexicon, PhraseHit, phrases
 from openrcm.coding.passages import FEATURES as PASSAGE_FEATURES
 from openrcm.coding.passages import NOTHING
 from openrcm.coding.text import Token, sentences, tokens
@@ -60,6 +61,8 @@ FEATURES = (
     "mention_noisy_or",
     "mention_mean_top3",
     "mention_phrases",
+    "rendering_best",
+    "rendering_first",
     *CUES,
     "title_unspecified",
     "title_other",
@@ -201,6 +204,7 @@ def feature_rows(
     length = max(1, len(note.text))
     n_candidates = math.log1p(len(codes))
     zones = CueZones(note.text, note.bounds)
+    rendered = _Rendered(note, lexicon)
     stems = {t.stem for sentence in note.sentences for t in sentence}
     rows = []
     for code in codes:
@@ -246,6 +250,7 @@ def feature_rows(
                 math.log1p(doc_order[code]),
                 *_precisions({h.phrase: h.local for h in hits}),
                 *_precisions({h.phrase: h.mention for h in hits}),
+                *rendered.spans(cand.spans()[:3]),
                 *zones.shares(starts),
                 *(knowledge.title_traits(code) if knowledge is not None else (0.0, 0.0)),
                 float(len(code.replace(".", ""))),
@@ -254,6 +259,38 @@ def feature_rows(
             ]
         )
     return codes, rows
+
+
+class _Rendered:
+    """How often the phrases inside a candidate's evidence spans rendered some code's
+    evidence in training, whichever code: "lymphadenopathy" nearly always, "history" rarely.
+    Speaks for codes never seen in training too, whose evidence is a tabular term."""
+
+    def __init__(self, note: Note, lexicon: Lexicon) -> None:
+        share = lexicon.rendering
+        found = sorted(
+            (start, end, share[phrase])
+            for sentence in note.sentences
+            for phrase, start, end in phrases(sentence)
+            if phrase in share
+        )
+        self._starts = [start for start, _, _ in found]
+        self._found = found
+
+    def spans(self, spans: Sequence[tuple[int, int]]) -> tuple[float, float]:
+        """The best share inside any of the spans, and inside the first."""
+        best = first = 0.0
+        for k, (start, end) in enumerate(spans):
+            at = bisect.bisect_left(self._starts, start)
+            inside = 0.0
+            while at < len(self._found) and self._found[at][0] < end:
+                if self._found[at][1] <= end:
+                    inside = max(inside, self._found[at][2])
+                at += 1
+            best = max(best, inside)
+            if k == 0:
+                first = inside
+        return best, first
 
 
 def _by_precision(hit: PhraseHit) -> float:
