@@ -245,12 +245,7 @@ def evidence_phrases(
     words: Sequence[Mapping[str, Sequence[int]]] | None,
 ) -> list[dict[str, set[str]]] | None:
     """Per note: code -> phrases rendering its evidence words, for the gold codes."""
-    if words is None:
-        return None
-    return [
-        mention_phrases(p.sentences, {c: at for c, at in w.items() if c in g and at})
-        for p, g, w in zip(prepared, gold, words, strict=True)
-    ]
+    return _of_gold(prepared, gold, words, lambda p, at: mention_phrases(p.sentences, at))
 
 
 def fit_passages(
@@ -272,13 +267,26 @@ def local_evidence(
     evidence: Sequence[Mapping[str, Sequence[int]]] | None,
 ) -> list[dict[str, set[str]]] | None:
     """Per note: code -> phrases near its evidence, for the gold codes with known offsets."""
-    if evidence is None:
+    return _of_gold(
+        prepared,
+        gold,
+        evidence,
+        lambda p, at: local_phrases(p.sentences, p.bounds, at, len(p.text)),
+    )
+
+
+def _of_gold(
+    prepared: Sequence[Note],
+    gold: Sequence[frozenset[str]],
+    offsets: Sequence[Mapping[str, Sequence[int]]] | None,
+    phrases_at: Callable[[Note, dict[str, Sequence[int]]], dict[str, set[str]]],
+) -> list[dict[str, set[str]]] | None:
+    """`phrases_at(note, code -> offsets)` of every note, for its gold codes with offsets."""
+    if offsets is None:
         return None
     return [
-        local_phrases(
-            p.sentences, p.bounds, {c: at for c, at in ev.items() if c in g and at}, len(p.text)
-        )
-        for p, g, ev in zip(prepared, gold, evidence, strict=True)
+        phrases_at(p, {c: at for c, at in by_code.items() if c in g and at})
+        for p, g, by_code in zip(prepared, gold, offsets, strict=True)
     ]
 
 
