@@ -63,6 +63,7 @@ FEATURES = (
     "mention_phrases",
     "rendering_best",
     "rendering_first",
+    "category_rendering",
     *CUES,
     "title_unspecified",
     "title_other",
@@ -251,6 +252,7 @@ def feature_rows(
                 *_precisions({h.phrase: h.local for h in hits}),
                 *_precisions({h.phrase: h.mention for h in hits}),
                 *rendered.spans(cand.spans()[:3]),
+                rendered.category(cand.spans()[:3], code.split(".")[0]),
                 *zones.shares(starts),
                 *(knowledge.title_traits(code) if knowledge is not None else (0.0, 0.0)),
                 float(len(code.replace(".", ""))),
@@ -269,13 +271,27 @@ class _Rendered:
     def __init__(self, note: Note, lexicon: Lexicon) -> None:
         share = lexicon.rendering
         found = sorted(
-            (start, end, share[phrase])
+            (start, end, share[phrase], phrase)
             for sentence in note.sentences
             for phrase, start, end in phrases(sentence)
             if phrase in share
         )
-        self._starts = [start for start, _, _ in found]
+        self._starts = [start for start, _, _, _ in found]
         self._found = found
+        self._categories = lexicon.category_rendering
+
+    def category(self, spans: Sequence[tuple[int, int]], category: str) -> float:
+        """The best share, inside any of the spans, of rendering a code of `category`."""
+        best = 0.0
+        for start, end in spans:
+            at = bisect.bisect_left(self._starts, start)
+            while at < len(self._found) and self._found[at][0] < end:
+                if self._found[at][1] <= end:
+                    by = self._categories.get(self._found[at][3])
+                    if by:
+                        best = max(best, by.get(category, 0.0))
+                at += 1
+        return best
 
     def spans(self, spans: Sequence[tuple[int, int]]) -> tuple[float, float]:
         """The best share inside any of the spans, and inside the first."""
