@@ -88,40 +88,29 @@ class Candidate:
     def spans(self) -> list[tuple[int, int]]:
         """Evidence spans, the most telling first: whole tabular terms, then the phrases
         nearly as telling as the best one; partial terms only when nothing else speaks."""
-        full = sorted(
-            (m for m in self.term_matches if m.coverage == 1.0), key=lambda m: (-m.length, m.start)
-        )
-        best = max((h.precision for h in self.phrase_hits), default=0.0)
-        strong = sorted(
-            (
-                (h.precision, at)
+        full = [m for m in self.term_matches if m.coverage == 1.0]
+        full.sort(key=_by_length)
+        spans = [(m.start, m.end) for m in full]
+        if self.phrase_hits:
+            floor = STRONG * max(h.precision for h in self.phrase_hits)
+            strong = [
+                (-h.precision, at[0], at)
                 for h in self.phrase_hits
-                if h.precision >= STRONG * best
+                if h.precision >= floor
                 for at in h.occurrences()
-            ),
-            key=lambda h: (-h[0], h[1][0]),
-        )
-        partial = sorted(
-            (m for m in self.term_matches if m.coverage < 1.0), key=lambda m: (-m.weight, m.start)
-        )
-        spans = [(m.start, m.end) for m in full] + [at for _, at in strong]
-        if not spans:
+            ]
+            strong.sort(key=_by_strength)
+            spans.extend(at for _, _, at in strong)
+        if not spans:  # the ranker asks every candidate: partial terms only when needed
+            partial = sorted(self.term_matches, key=_by_weight)
             spans = [(m.start, m.end) for m in partial]
         return list(dict.fromkeys(spans))
 
-    def mention_starts(self, most: int = 5) -> list[int]:
-        """Where the first `most` of the telling mentions start, earliest first: whole
-        tabular terms and phrases nearly as telling as the best one, as in `spans()`;
-        partial terms only when nothing else speaks."""
-        starts = [m.start for m in self.term_matches if m.coverage == 1.0]
-        if self.phrase_hits:
-            floor = STRONG * max(h.precision for h in self.phrase_hits)
-            starts.extend(
-                at[0] for h in self.phrase_hits if h.precision >= floor for at in h.occurrences()
-            )
-        if not starts:
-            starts = [m.start for m in self.term_matches]
-        return sorted(set(starts))[:most]
+
+def first_starts(spans: Sequence[tuple[int, int]], most: int = 5) -> list[int]:
+    """Where the first `most` of a candidate's telling mentions (`Candidate.spans()`) start,
+    earliest first."""
+    return sorted({start for start, _ in spans})[:most]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,17 +118,20 @@ class Note:
     text: str
     sentences: tuple[tuple[Token, ...], ...]
     bounds: tuple[tuple[int, int], ...]  # (start, end) of each sentence
+    # every phrase of the note with its span (`lexicon.phrases`), read once per model
+    phrases: tuple[tuple[str, int, int], ...] = ()
 
 
 def prepare(text: str) -> Note:
     bounds = tuple(sentences(text))
-    return Note(text, tuple(tuple(tokens(text, s, e)) for s, e in bounds), bounds)
+    tokenized = tuple(tuple(tokens(text, s, e)) for s, e in bounds)
+    return Note(text, tokenized, bounds, tuple(p for s in tokenized for p in phrases(s)))
 
 
 def candidates(note: Note, knowledge: Knowledge | None, lexicon: Lexicon) -> dict[str, Candidate]:
     """Every code the lexicon or the tabular terms propose for the note, with evidence."""
     found: dict[str, Candidate] = {}
-    for code, hits in lexicon.hits(note.sentences).items():
+    for code, hits in lexicon.hits_at(note.phrases).items():
         found.setdefault(code, Candidate(code)).phrase_hits.extend(hits)
     if knowledge is not None:
         for sentence in note.sentences:
@@ -216,7 +208,8 @@ def feature_rows(
         miss = 1.0
         for p in distinct.values():
             miss *= 1.0 - min(p, 0.99)
-        starts = cand.mention_starts()
+        telling = cand.spans()
+        starts = first_starts(telling)
         first = starts[0] if starts else None
         rivals = by_category[code.split(".")[0]]
         in_icd = knowledge is not None and code in knowledge
@@ -251,8 +244,7 @@ def feature_rows(
                 math.log1p(doc_order[code]),
                 *_precisions({h.phrase: h.local for h in hits}),
                 *_precisions({h.phrase: h.mention for h in hits}),
-                *rendered.spans(cand.spans()[:3]),
-                rendered.category(cand.spans()[:3], code.split(".")[0]),
+                *rendered.scores(telling[:3], code.split(".")[0]),
                 *zones.shares(starts),
                 *(knowledge.title_traits(code) if knowledge is not None else (0.0, 0.0)),
                 float(len(code.replace(".", ""))),
@@ -272,41 +264,45 @@ class _Rendered:
         share = lexicon.rendering
         found = sorted(
             (start, end, share[phrase], phrase)
-            for sentence in note.sentences
-            for phrase, start, end in phrases(sentence)
+            for phrase, start, end in note.phrases
             if phrase in share
         )
         self._starts = [start for start, _, _, _ in found]
         self._found = found
         self._categories = lexicon.category_rendering
 
-    def category(self, spans: Sequence[tuple[int, int]], category: str) -> float:
-        """The best share, inside any of the spans, of rendering a code of `category`."""
-        best = 0.0
-        for start, end in spans:
-            at = bisect.bisect_left(self._starts, start)
-            while at < len(self._found) and self._found[at][0] < end:
-                if self._found[at][1] <= end:
-                    by = self._categories.get(self._found[at][3])
-                    if by:
-                        best = max(best, by.get(category, 0.0))
-                at += 1
-        return best
-
-    def spans(self, spans: Sequence[tuple[int, int]]) -> tuple[float, float]:
-        """The best share inside any of the spans, and inside the first."""
-        best = first = 0.0
+    def scores(self, spans: Sequence[tuple[int, int]], category: str) -> tuple[float, float, float]:
+        """The best share inside any of the spans, inside the first, and the best share of
+        rendering a code of `category` inside any of them."""
+        best = first = of_category = 0.0
+        found, categories = self._found, self._categories
         for k, (start, end) in enumerate(spans):
             at = bisect.bisect_left(self._starts, start)
             inside = 0.0
-            while at < len(self._found) and self._found[at][0] < end:
-                if self._found[at][1] <= end:
-                    inside = max(inside, self._found[at][2])
+            while at < len(found) and found[at][0] < end:
+                _, phrase_end, share, phrase = found[at]
+                if phrase_end <= end:
+                    inside = max(inside, share)
+                    by = categories.get(phrase)
+                    if by:
+                        of_category = max(of_category, by.get(category, 0.0))
                 at += 1
             best = max(best, inside)
             if k == 0:
                 first = inside
-        return best, first
+        return best, first, of_category
+
+
+def _by_length(match: TermMatch) -> tuple[int, int]:
+    return -match.length, match.start
+
+
+def _by_weight(match: TermMatch) -> tuple[float, int]:
+    return -match.weight, match.start
+
+
+def _by_strength(strong: tuple[float, int, tuple[int, int]]) -> tuple[float, int]:
+    return strong[0], strong[1]
 
 
 def _by_precision(hit: PhraseHit) -> float:

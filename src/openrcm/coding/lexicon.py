@@ -175,12 +175,15 @@ class Lexicon:
     def hits(self, sentences: Sequence[Sequence[Token]]) -> dict[str, list[PhraseHit]]:
         """Every code suggested by a phrase of the note, with the phrase's evidence: one hit
         per phrase and code, at the phrase's first occurrence, the others in `more`."""
+        return self.hits_at(p for sentence in sentences for p in phrases(sentence))
+
+    def hits_at(self, found: Iterable[tuple[str, int, int]]) -> dict[str, list[PhraseHit]]:
+        """`hits` of the note's phrases with their spans, already listed."""
         pairs = self.pairs
         seen: dict[str, list[tuple[int, int]]] = {}
-        for sentence in sentences:
-            for phrase, start, end in phrases(sentence):
-                if phrase in pairs:
-                    seen.setdefault(phrase, []).append((start, end))
+        for phrase, start, end in found:
+            if phrase in pairs:
+                seen.setdefault(phrase, []).append((start, end))
         found: dict[str, list[PhraseHit]] = defaultdict(list)
         for phrase, where in seen.items():
             entries = self._entries.get(phrase)
