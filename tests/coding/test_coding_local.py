@@ -278,12 +278,11 @@ def test_mention_precision_tells_the_evidence_from_its_sentence_mates() -> None:
     text = "Interferon; hypertension."
     rendered = _Rendered(prepare(text), lexicon)
     at = text.index("hypertension")
-    assert rendered.spans([(0, 10), (at, at + 12)]) == (pytest.approx(2 / 3), 0.0)
-    assert rendered.spans([(at, at + 12)]) == (pytest.approx(2 / 3), pytest.approx(2 / 3))
+    best, first, i10 = rendered.scores([(0, 10), (at, at + 12)], "i10")
+    assert (best, first, i10) == (pytest.approx(2 / 3), 0.0, pytest.approx(2 / 3))
+    assert rendered.scores([(at, at + 12)], "i15") == (pytest.approx(2 / 3),) * 2 + (0.0,)
     # and by category: "hypertension" rendered an I10 (category i10) in both its notes
     assert lexicon.category_rendering["hypertens"] == {"i10": pytest.approx(2 / 3)}
-    assert rendered.category([(0, 10), (at, at + 12)], "i10") == pytest.approx(2 / 3)
-    assert rendered.category([(at, at + 12)], "i15") == 0.0
     # a lexicon counted without mentions has none
     plain = PairCounts(phrases, gold, local).lexicon()
     assert all(h.mention == 0.0 for h in plain.hits(prepared[0].sentences)["i10"])
