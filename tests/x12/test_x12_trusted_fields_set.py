@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from openrcm.domain import Adjustment
-from openrcm.domain.trusted import trusted_builder, trusted_shape
+from openrcm.domain.trusted import trusted_builder
 
 ADJUSTMENT = trusted_builder(Adjustment)
 
@@ -48,28 +48,3 @@ def test_wrong_keys_are_refused_every_time_whatever_was_built_before() -> None:
             ADJUSTMENT({"group": "CO", "reason": "45"})
         with pytest.raises(TypeError, match="unknown"):
             ADJUSTMENT({"group": "CO", "reason": "45", "amount": Decimal(1), "colour": "red"})
-
-
-def test_a_shaped_builder_gives_the_validated_record() -> None:
-    shaped = trusted_shape(Adjustment, ("group", "reason", "amount"))
-    values = {"group": "CO", "reason": "45", "amount": Decimal("1.00")}
-    record = shaped(values)
-    expected = Adjustment(**values)
-    assert record == expected
-    assert repr(record) == repr(expected)
-    assert record.model_fields_set == expected.model_fields_set
-    assert record.model_dump() == expected.model_dump()
-
-
-def test_a_shaped_builder_refuses_other_keys() -> None:
-    with pytest.raises(TypeError):
-        trusted_shape(Adjustment, ("group", "reason"))  # amount is required
-    with pytest.raises(TypeError):
-        trusted_shape(Adjustment, ("group", "reason", "amount", "colour"))
-    shaped = trusted_shape(Adjustment, ("group", "reason", "amount"))
-    with pytest.raises(TypeError):
-        shaped({"group": "CO", "reason": "45"})
-    with pytest.raises(TypeError):
-        shaped({"group": "CO", "reason": "45", "colour": Decimal(1)})
-    with pytest.raises(TypeError):
-        shaped({"group": "CO", "reason": "45", "amount": Decimal(1), "quantity": Decimal(1)})

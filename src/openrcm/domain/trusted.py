@@ -12,13 +12,6 @@ Decimal places, field and model validators) may build the record without a secon
   that is a programmer error, never bad data. Records of a frozen class built with the same
   keys share one ``model_fields_set`` object (see `trusted_builder`).
 
-- `trusted_shape(cls, keys) -> Callable[[dict], cls]`: the same for values always given
-  with exactly `keys` (a dict display written out at the call site, with no key added
-  later): the keys are checked once, when the builder is made, instead of looked up per
-  record (a third of a build). The record class must be frozen. Values with another
-  number of keys, or a key `cls` lacks, raise `TypeError`; other keys of the same number
-  would give a wrong ``model_fields_set``, which is why the keys are written out.
-
 - `trusted_call(cls, keys, given=None) -> Callable[..., cls]`: the same for values passed as
   the builder's arguments, one per key of `keys` (by position in that order, or by name),
   instead of in a dict: the record's field dict is written out once, defaults included, in
@@ -118,36 +111,6 @@ def trusted_builder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
     return build
 
 
-def trusted_shape(cls: type[T], keys: tuple[str, ...]) -> Callable[[dict[str, Any]], T]:
-    """A builder of frozen `cls` records from checked values with exactly `keys` (see the
-    module docstring)."""
-    if not cls.model_config.get("frozen"):
-        raise TypeError(f"{cls.__name__} is not frozen; use trusted_builder")
-    template, needed = _template(cls)
-    fields = set(keys)
-    if len(fields) != len(keys) or not needed <= fields or not fields <= template.keys():
-        missing = sorted(needed - fields)
-        unknown = sorted(fields - template.keys())
-        raise TypeError(f"{cls.__name__}: missing {missing}, unknown {unknown}, or repeated")
-    count = len(keys)
-    size = len(template)
-
-    def build(values: dict[str, Any]) -> T:
-        record = _new(cls)
-        data = {**template, **values}
-        if len(values) != count or len(data) != size:
-            raise TypeError(f"{cls.__name__}: keys {sorted(values)}, not {sorted(keys)}")
-        _set_dict(record, data)
-        _set_fields(record, fields)
-        _set_extra(record, None)
-        _set_private(record, None)
-        return record
-
-    build.__name__ = f"trusted_{cls.__name__}"
-    build.__doc__ = f"A {cls.__name__} from checked values with keys {keys}."
-    return build
-
-
 def trusted_call(
     cls: type[T], keys: tuple[str, ...], given: tuple[str, ...] | None = None
 ) -> Callable[..., T]:
@@ -199,4 +162,4 @@ def trusted_call(
     return build
 
 
-__all__ = ["trusted_builder", "trusted_call", "trusted_shape"]
+__all__ = ["trusted_builder", "trusted_call"]
