@@ -12,7 +12,6 @@ from openrcm.coding.align import (
     Mention,
     align,
     cognates,
-    english_offsets,
     learn_translations,
     plain,
 )
@@ -50,12 +49,12 @@ def test_an_offset_without_a_cognate_nearby_keeps_its_share_of_the_english_text(
         "bw03zzz": [Mention(550, "Rx tórax")],
         "i10": [Mention(1100, "hipertensión arterial")],
     }
-    positions = english_offsets(text, mentions)
+    positions = align(text, mentions).offsets
     assert positions["r50.9"] == (0,)
     # the last mention starts at 1100, so the Spanish text is taken as 1101 characters long
     assert positions["bw03zzz"] == (round(550 / 1101 * 1000),)
     assert positions["i10"] == (999,)
-    assert english_offsets(text, {}) == {}
+    assert align(text, {}) == ({}, {})
 
 
 def test_a_cognate_near_the_estimate_anchors_the_mention() -> None:
@@ -64,7 +63,7 @@ def test_a_cognate_near_the_estimate_anchors_the_mention() -> None:
     spanish = 1.1 * len(text)
     at = text.index("hypertension")
     guess = round((at - 40) * 1.1)  # the proportional estimate lands a sentence early
-    found = english_offsets(
+    found = align(
         text,
         {
             "i10": [Mention(guess, "hipertensión arterial")],
@@ -72,7 +71,7 @@ def test_a_cognate_near_the_estimate_anchors_the_mention() -> None:
             "0vt0": [Mention(round(spanish) - 30, "cistoprostatectomía radical")],
             "r52": [Mention(guess, "dolor")],  # no cognate: the estimate stays
         },
-    )
+    ).offsets
     assert found["i10"] == (text.index("arterial"),)  # the nearest cognate word
     assert found["d72.829"] == (text.index("leukocytosis"),)
     assert found["0vt0"] == (text.index("cystoprostatectomy"),)
@@ -253,7 +252,7 @@ def test_mention_precision_tells_the_evidence_from_its_sentence_mates() -> None:
         {"i10": (0,)},
         {},
     ]
-    rendered = mention_phrases(prepared[0].sentences, words[0])["i10"]
+    rendered = mention_phrases(prepared[0].phrases, words[0])["i10"]
     assert {"arteri", "hypertens", "arteri hypertens"} <= rendered
     assert "interferon" not in rendered and "discharg" not in rendered
     evidence = [{"i10": (0,)}, {"i10": (0,)}, {}]
@@ -261,7 +260,7 @@ def test_mention_precision_tells_the_evidence_from_its_sentence_mates() -> None:
         local_phrases(p.sentences, p.bounds, ev, len(p.text))
         for p, ev in zip(prepared, evidence, strict=True)
     ]
-    mentions = [mention_phrases(p.sentences, w) for p, w in zip(prepared, words, strict=True)]
+    mentions = [mention_phrases(p.phrases, w) for p, w in zip(prepared, words, strict=True)]
     phrases = [note_phrases(p.sentences) for p in prepared]
     lexicon = PairCounts(phrases, gold, local, mentions).lexicon()
     hits = {

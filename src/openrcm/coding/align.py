@@ -238,10 +238,3 @@ def learn_translations(
         ):
             learned.setdefault(spanish, set()).add(english)
     return {spanish: frozenset(english) for spanish, english in learned.items()}
-
-
-def english_offsets(
-    text: str, mentions: Mapping[str, Sequence[Mention]]
-) -> dict[str, tuple[int, ...]]:
-    """Code -> English offsets of its mentions (`align(...).offsets`)."""
-    return align(text, mentions).offsets

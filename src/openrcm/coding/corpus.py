@@ -3,7 +3,7 @@
 A split folder holds `text_files_en/<doc_id>.txt` and `<split>D.tsv` / `<split>P.tsv` with
 `doc_id<TAB>code` lines (ICD-10-CM diagnoses lower case with the dot; ICD-10-PCS procedures).
 `<split>X.tsv` gives each code's evidence spans as character offsets into the *Spanish*
-original (not shipped) and the Spanish wording; `align.english_offsets` turns them into
+original (not shipped) and the Spanish wording; `align.Aligner` turns them into
 estimated offsets in the English translation (a cognate of the evidence near the offset's
 share of the English text) and the English words that render the evidence.
 """
@@ -25,7 +25,7 @@ class CodedNote:
     procedures: frozenset[str]
     # code -> estimated English character offsets of its mentions (from the X file)
     evidence: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
-    # code -> where the English cognates of its evidence words start (`align.Aligned.words`)
+    # code -> where the English renderings of its evidence words start (`align.Aligned.words`)
     evidence_words: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
 
 

@@ -119,7 +119,7 @@ class Note:
     sentences: tuple[tuple[Token, ...], ...]
     bounds: tuple[tuple[int, int], ...]  # (start, end) of each sentence
     # every phrase of the note with its span (`lexicon.phrases`), read once per model
-    phrases: tuple[tuple[str, int, int], ...] = ()
+    phrases: tuple[tuple[str, int, int], ...]
 
 
 def prepare(text: str) -> Note:

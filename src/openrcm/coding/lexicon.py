@@ -10,7 +10,7 @@ phrase that appears in 9 notes, 8 of them coded I10, is strong evidence for I10;
 
 Note-level counts are diluted: a note coded I10 and R50.9 pairs "fever" with I10 too. When
 the training notes say roughly where each code's evidence is (CodiEsp's X file, mapped to
-the English text by `align.english_offsets`), the lexicon also counts the *local*
+the English text by `align.Aligner`), the lexicon also counts the *local*
 pairs: the phrase occurs in a sentence within `WINDOW` of one of the code's mentions. A
 hit's `local` precision is the share of notes with the phrase where the phrase sits next to
 the code's evidence, a much sharper signal than co-occurrence anywhere in the note. Sharper
@@ -92,18 +92,14 @@ def local_phrases(
 
 
 def mention_phrases(
-    sentences: Sequence[Sequence[Token]], words: Mapping[str, Sequence[int]]
+    found: Sequence[tuple[str, int, int]], words: Mapping[str, Sequence[int]]
 ) -> dict[str, set[str]]:
-    """Code -> phrases that hold one of the code's evidence words (word start offsets)."""
+    """Code -> those of a note's phrases (with their spans, `features.Note.phrases`) that
+    hold one of the code's evidence words (word start offsets)."""
     out: dict[str, set[str]] = {}
     for code, starts in words.items():
         ordered = sorted(starts)
-        out[code] = {
-            phrase
-            for sentence in sentences
-            for phrase, start, end in phrases(sentence)
-            if _holds(ordered, start, end)
-        }
+        out[code] = {phrase for phrase, start, end in found if _holds(ordered, start, end)}
     return out
 
 

@@ -245,7 +245,7 @@ def evidence_phrases(
     words: Sequence[Mapping[str, Sequence[int]]] | None,
 ) -> list[dict[str, set[str]]] | None:
     """Per note: code -> phrases rendering its evidence words, for the gold codes."""
-    return _of_gold(prepared, gold, words, lambda p, at: mention_phrases(p.sentences, at))
+    return _of_gold(prepared, gold, words, lambda p, at: mention_phrases(p.phrases, at))
 
 
 def fit_passages(

@@ -1,7 +1,7 @@
 """Sentence-level evidence: how closely a note's sentences read like the training sentences
 that carried a code.
 
-Training notes say roughly where each code's evidence is (`align.english_offsets`); the
+Training notes say roughly where each code's evidence is (`align.Aligner`); the
 sentence holding such an offset is an *evidence sentence* of the code. Each sentence becomes
 a TF-IDF vector of its stems and stem bigrams (sublinear term frequency, L2-normalised).
 For a new note, every evidence sentence gets its best cosine against the note's sentences,
