@@ -277,14 +277,7 @@ class _Reader837:
                             loop = "2420"
                             continue
                         elif named is not None:
-                            if sid == "N3":  # the commonest, without a call
-                                named.n3 = e
-                            elif sid == "N4":
-                                named.n4 = e
-                            elif sid == "PRV":
-                                named.prv = e[3] if len(e) > 3 else ""
-                            else:
-                                _attach(named, e)
+                            _attach(named, e)
                             continue
                         elif sid == "REF":
                             if len(e) > 1 and e[1] == "G1":
@@ -353,14 +346,7 @@ class _Reader837:
                             other.paid = e[2] if len(e) > 2 else ""
                         continue
                     elif named is not None:
-                        if sid == "N3":  # the commonest, without a call
-                            named.n3 = e
-                        elif sid == "N4":
-                            named.n4 = e
-                        elif sid == "PRV":
-                            named.prv = e[3] if len(e) > 3 else ""
-                        else:
-                            _attach(named, e)
+                        _attach(named, e)
                         continue
                     else:
                         continue
