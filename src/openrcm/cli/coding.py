@@ -196,7 +196,7 @@ def evaluate(
     ):
         table.add_row(label, *(f"{row[m]:.3f}" for m in metrics))
     table.add_row(
-        "Diagnoses: full candidate ranking",
+        "Diagnoses: ranking of screened candidates",
         "",
         f"{report['ranking']['candidate_recall']:.3f}",
         "",

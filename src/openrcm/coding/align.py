@@ -134,7 +134,8 @@ class Aligner:
         offsets: dict[str, tuple[int, ...]] = {}
         wording: dict[str, tuple[int, ...]] = {}
         for code, found in mentions.items():
-            anchors, said = set(), set()
+            anchors: set[int] = set()
+            said: set[int] = set()
             for mention in found:
                 guess = words.estimate(mention)
                 keys = self.keys(mention)

@@ -2,9 +2,10 @@
 
 Candidates come from two places: the learned lexicon (phrases seen with a code in coded
 notes) and the tabular list (a sentence containing every word of a code's title or
-inclusion term). Each candidate carries its evidence spans and context flags; `feature_rows`
+inclusion term). Each candidate carries its evidence spans and context flags; `FeatureTable`
 turns the candidates of one note into the numeric rows the ranker reads (`FEATURES` names
-the columns): lexicon and tabular evidence (how often each phrase was the code's own
+the columns), the cheap `SCREEN` columns of every candidate first and the rest only for the
+candidates a first screen keeps: lexicon and tabular evidence (how often each phrase was the code's own
 evidence, or any code's, in training), priors, position, context cues, what the code's
 title says (unspecified, other, depth, how much of its terms the note holds anywhere), and
 how closely the note reads like the code's training evidence sentences (`passages`).
@@ -174,6 +175,175 @@ def _only_sentences(note: Note, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(c if k or c == "\n" else " " for c, k in zip(note.text, keep, strict=True))
 
 
+# Columns worked out for every candidate: cheap, and enough for a first screen (`model.Screen`)
+# to set aside the candidates the ranker would score near zero. The other columns are worked
+# out only for the candidates the screen keeps; set-wide columns (rivals, ranks, counts) are
+# here, so a kept candidate's row is the same whatever else was set aside.
+SCREEN = (
+    "lex_precision",
+    "lex_support",
+    "lex_phrases",
+    "lex_mean_top3",
+    "lex_noisy_or",
+    "lex_best_rank",
+    "lex_best_length",
+    "dict_match",
+    "dict_coverage",
+    "dict_weight",
+    "dict_length",
+    "dict_count",
+    "both",
+    "log_prior",
+    "category_prior",
+    "billable",
+    "header",
+    "symptom_chapter",
+    "chapter",
+    "category_rivals",
+    "best_in_category",
+    "note_candidates",
+    "doc_score",
+    "doc_rank",
+    "local_best",
+    "local_noisy_or",
+    "local_mean_top3",
+    "local_phrases",
+    "mention_best",
+    "mention_noisy_or",
+    "mention_mean_top3",
+    "mention_phrases",
+    "code_depth",
+)
+SCREEN_AT = tuple(FEATURES.index(name) for name in SCREEN)
+_AT = {name: FEATURES.index(name) for name in FEATURES}
+
+
+def _columns(first: str, last: str) -> slice:
+    return slice(_AT[first], _AT[last] + 1)
+
+
+_LEX = _columns("lex_precision", "lex_best_length")
+_DICT_TO_CHAPTER = _columns("dict_match", "chapter")
+_RIVALS_TO_MENTION = _columns("category_rivals", "mention_phrases")
+_RENDERING = _columns("rendering_best", "category_rendering")
+_CUE_COLUMNS = _columns(CUES[0], CUES[-1])
+_TITLE = _columns("title_unspecified", "title_other")
+_COVERAGE = _columns("term_note_coverage", "shortest_term")
+_PASSAGES = _columns(PASSAGE_FEATURES[0], PASSAGE_FEATURES[-1])
+assert set(SCREEN) == {
+    FEATURES[i]
+    for part in (_LEX, _DICT_TO_CHAPTER, _RIVALS_TO_MENTION, _columns("code_depth", "code_depth"))
+    for i in range(part.start, part.stop)
+}, "the first pass fills exactly the SCREEN columns"
+
+
+class FeatureTable:
+    """The feature rows of one note's candidates (columns as in `FEATURES`), in two passes:
+    the `SCREEN` columns of every candidate at once, then `complete` fills in the others for
+    the candidates kept. Codes are in a stable (sorted) order."""
+
+    def __init__(
+        self,
+        note: Note,
+        found: dict[str, Candidate],
+        knowledge: Knowledge | None,
+        lexicon: Lexicon,
+        doc_scores: Mapping[str, float] | None = None,
+    ) -> None:
+        self.note, self.found, self.knowledge, self.lexicon = note, found, knowledge, lexicon
+        codes = self.codes = sorted(found)
+        doc = {c: (doc_scores or {}).get(c, 0.0) for c in codes}
+        doc_order = {c: i for i, c in enumerate(sorted(codes, key=lambda c: -doc[c]))}
+        ordered = self._hits = {c: sorted(found[c].phrase_hits, key=_by_precision) for c in codes}
+        best = {c: hits[0].precision if hits else 0.0 for c, hits in ordered.items()}
+        by_category: dict[str, list[str]] = defaultdict(list)
+        for code in codes:
+            by_category[code.split(".")[0]].append(code)
+        category_best = {k: max(best[c] for c in rivals) for k, rivals in by_category.items()}
+        n_candidates = math.log1p(len(codes))
+        width = len(FEATURES)
+        self.rows: list[list[float]] = []
+        rows = self.rows
+        for code in codes:
+            cand = found[code]
+            hits = ordered[code]
+            top = hits[:3]
+            distinct = {h.phrase: h.precision for h in hits}
+            miss = 1.0
+            for p in distinct.values():
+                miss *= 1.0 - min(p, 0.99)
+            rivals = by_category[code.split(".")[0]]
+            in_icd = knowledge is not None and code in knowledge
+            billable = knowledge.is_billable(code) if knowledge is not None else False
+            full = any(m.coverage == 1.0 for m in cand.term_matches)
+            row = [0.0] * width
+            row[_LEX] = (
+                hits[0].precision if hits else 0.0,
+                math.log1p(hits[0].support) if hits else 0.0,
+                math.log1p(len(distinct)),
+                sum(h.precision for h in top) / len(top) if top else 0.0,
+                1.0 - miss if hits else 0.0,
+                float(min((h.rank for h in hits), default=9)),
+                float(hits[0].phrase.count(" ") + 1) if hits else 0.0,
+            )
+            row[_DICT_TO_CHAPTER] = (
+                1.0 if full else 0.0,
+                max((m.coverage for m in cand.term_matches), default=0.0),
+                max((m.weight for m in cand.term_matches), default=0.0),
+                max((m.length * m.coverage for m in cand.term_matches), default=0) / 5.0,
+                math.log1p(len(cand.term_matches)),
+                1.0 if hits and full else 0.0,
+                math.log(lexicon.prior(code) + 1e-4),
+                math.log(lexicon.category_prior(code) + 1e-4),
+                1.0 if billable else 0.0,
+                1.0 if in_icd and not billable else 0.0,
+                1.0 if code.startswith("r") else 0.0,
+                float(ord(code[0]) - ord("a")),
+            )
+            row[_RIVALS_TO_MENTION] = (
+                float(len(rivals) - 1),
+                1.0 if best[code] >= category_best[code.split(".")[0]] else 0.0,
+                n_candidates,
+                doc[code],
+                math.log1p(doc_order[code]),
+                *_precisions({h.phrase: h.local for h in hits}),
+                *_precisions({h.phrase: h.mention for h in hits}),
+            )
+            row[_AT["code_depth"]] = float(len(code.replace(".", "")))
+            rows.append(row)
+
+    def complete(
+        self,
+        kept: Sequence[int],
+        passages: Mapping[str, tuple[float, float, float]] | None = None,
+    ) -> list[list[float]]:
+        """The whole rows of the candidates at `kept` (indexes into `codes`), in that order;
+        `passages` are the codes' evidence-sentence scores (`passages.EvidencePassages`)."""
+        note, knowledge = self.note, self.knowledge
+        length = max(1, len(note.text))
+        zones = CueZones(note.text, note.bounds)
+        rendered = _Rendered(note, self.lexicon)
+        stems = {t.stem for sentence in note.sentences for t in sentence}
+        found = []
+        for i in kept:
+            code, row = self.codes[i], self.rows[i]
+            hits = self._hits[code]
+            telling = self.found[code].spans()
+            starts = first_starts(telling)
+            row[_AT["lex_mentions"]] = math.log1p(
+                len({at[0] for h in hits for at in h.occurrences()})
+            )
+            row[_AT["first_position"]] = (length if not starts else starts[0]) / length
+            row[_RENDERING] = rendered.scores(telling[:3], code.split(".")[0])
+            row[_CUE_COLUMNS] = zones.shares(starts)
+            if knowledge is not None:
+                row[_TITLE] = knowledge.title_traits(code)
+                row[_COVERAGE] = knowledge.term_coverage(code, stems)
+            row[_PASSAGES] = (passages or {}).get(code, NOTHING)
+            found.append(row)
+        return found
+
+
 def feature_rows(
     note: Note,
     found: dict[str, Candidate],
@@ -182,77 +352,9 @@ def feature_rows(
     doc_scores: Mapping[str, float] | None = None,
     passages: Mapping[str, tuple[float, float, float]] | None = None,
 ) -> tuple[list[str], list[list[float]]]:
-    """Codes in a stable order and one feature row per code (columns as in `FEATURES`).
-    `doc_scores` are whole-note code scores (`similar.NoteSimilarity`), `passages` the
-    codes' evidence-sentence scores (`passages.EvidencePassages`), when there are any."""
-    codes = sorted(found)
-    doc = {c: (doc_scores or {}).get(c, 0.0) for c in codes}
-    doc_order = {c: i for i, c in enumerate(sorted(codes, key=lambda c: -doc[c]))}
-    ordered = {c: sorted(found[c].phrase_hits, key=_by_precision) for c in codes}
-    best = {c: hits[0].precision if hits else 0.0 for c, hits in ordered.items()}
-    by_category: dict[str, list[str]] = defaultdict(list)
-    for code in codes:
-        by_category[code.split(".")[0]].append(code)
-    category_best = {k: max(best[c] for c in rivals) for k, rivals in by_category.items()}
-    length = max(1, len(note.text))
-    n_candidates = math.log1p(len(codes))
-    zones = CueZones(note.text, note.bounds)
-    rendered = _Rendered(note, lexicon)
-    stems = {t.stem for sentence in note.sentences for t in sentence}
-    rows = []
-    for code in codes:
-        cand = found[code]
-        hits = ordered[code]
-        top = hits[:3]
-        distinct = {h.phrase: h.precision for h in hits}
-        miss = 1.0
-        for p in distinct.values():
-            miss *= 1.0 - min(p, 0.99)
-        telling = cand.spans()
-        starts = first_starts(telling)
-        first = starts[0] if starts else None
-        rivals = by_category[code.split(".")[0]]
-        in_icd = knowledge is not None and code in knowledge
-        billable = knowledge.is_billable(code) if knowledge is not None else False
-        rows.append(
-            [
-                hits[0].precision if hits else 0.0,
-                math.log1p(hits[0].support) if hits else 0.0,
-                math.log1p(len(distinct)),
-                sum(h.precision for h in top) / len(top) if top else 0.0,
-                1.0 - miss if hits else 0.0,
-                float(min((h.rank for h in hits), default=9)),
-                float(hits[0].phrase.count(" ") + 1) if hits else 0.0,
-                math.log1p(len({at[0] for h in hits for at in h.occurrences()})),
-                1.0 if any(m.coverage == 1.0 for m in cand.term_matches) else 0.0,
-                max((m.coverage for m in cand.term_matches), default=0.0),
-                max((m.weight for m in cand.term_matches), default=0.0),
-                max((m.length * m.coverage for m in cand.term_matches), default=0) / 5.0,
-                math.log1p(len(cand.term_matches)),
-                1.0 if hits and any(m.coverage == 1.0 for m in cand.term_matches) else 0.0,
-                math.log(lexicon.prior(code) + 1e-4),
-                math.log(lexicon.category_prior(code) + 1e-4),
-                1.0 if billable else 0.0,
-                1.0 if in_icd and not billable else 0.0,
-                1.0 if code.startswith("r") else 0.0,
-                float(ord(code[0]) - ord("a")),
-                (length if first is None else first) / length,
-                float(len(rivals) - 1),
-                1.0 if best[code] >= category_best[code.split(".")[0]] else 0.0,
-                n_candidates,
-                doc[code],
-                math.log1p(doc_order[code]),
-                *_precisions({h.phrase: h.local for h in hits}),
-                *_precisions({h.phrase: h.mention for h in hits}),
-                *rendered.scores(telling[:3], code.split(".")[0]),
-                *zones.shares(starts),
-                *(knowledge.title_traits(code) if knowledge is not None else (0.0, 0.0)),
-                float(len(code.replace(".", ""))),
-                *(knowledge.term_coverage(code, stems) if knowledge is not None else (0.0, 0.0)),
-                *(passages or {}).get(code, NOTHING),
-            ]
-        )
-    return codes, rows
+    """Codes in a stable order and the whole feature row of each (columns as in `FEATURES`)."""
+    table = FeatureTable(note, found, knowledge, lexicon, doc_scores)
+    return table.codes, table.complete(range(len(table.codes)), passages)
 
 
 class _Rendered:

@@ -173,11 +173,11 @@ class Lexicon:
         per phrase and code, at the phrase's first occurrence, the others in `more`."""
         return self.hits_at(p for sentence in sentences for p in phrases(sentence))
 
-    def hits_at(self, found: Iterable[tuple[str, int, int]]) -> dict[str, list[PhraseHit]]:
+    def hits_at(self, listed: Iterable[tuple[str, int, int]]) -> dict[str, list[PhraseHit]]:
         """`hits` of the note's phrases with their spans, already listed."""
         pairs = self.pairs
         seen: dict[str, list[tuple[int, int]]] = {}
-        for phrase, start, end in found:
+        for phrase, start, end in listed:
             if phrase in pairs:
                 seen.setdefault(phrase, []).append((start, end))
         found: dict[str, list[PhraseHit]] = defaultdict(list)

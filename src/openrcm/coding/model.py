@@ -11,6 +11,12 @@ split is never used. The classifier is a bag of `BAGS` boosted ensembles, each d
 its own share of features per split, whose probabilities are averaged (out-of-fold micro-F1
 on train 0.571 for one, 0.579 for three). Each fitted bag is copied at once into a
 `TreeBag` (numpy arrays), so scoring, in tuning as after loading, needs no scikit-learn.
+
+A note has a few hundred candidates and the ranker scores nearly all of them near zero.
+A `Screen`, a small classifier over the cheap columns fitted on the same out-of-fold rows,
+sets those aside before the costly columns are worked out; its cut lets through all but
+one in a thousand of the candidates the ranker took out of fold. A kept candidate's row,
+and so its score, is the same as without the screen.
 """
 
 from __future__ import annotations
@@ -22,7 +28,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openrcm.coding.features import FEATURES, Candidate, Note, candidates, feature_rows
+from openrcm.coding.features import (
+    FEATURES,
+    SCREEN_AT,
+    Candidate,
+    FeatureTable,
+    Note,
+    candidates,
+)
 from openrcm.coding.knowledge import Knowledge
 from openrcm.coding.lexicon import (
     Lexicon,
@@ -60,14 +73,14 @@ class CodeModel:
     similar: NoteSimilarity | None = None
     rates: CodeRates | None = None
     passages: EvidencePassages | None = None
+    screen: Screen | None = None
 
     def rank(self, note: Note, knowledge: Knowledge | None) -> list[Scored]:
-        """Every candidate with its score, best first."""
+        """Every candidate the screen keeps with its score, best first."""
         known = knowledge if self.uses_knowledge else None  # as in training
-        found, codes, rows = candidate_rows(note, known, self.lexicon, self.similar, self.passages)
-        if self.rates is not None:
-            rates = self.rates
-            rows = [[*row, *rates.row(code)] for code, row in zip(codes, rows, strict=True)]
+        found, codes, rows = candidate_rows(
+            note, known, self.lexicon, self.similar, self.passages, self.rates, self.screen
+        )
         scores = _scores(self.classifier, rows)
         ranked = [Scored(c, s, found[c]) for c, s in zip(codes, scores, strict=True)]
         ranked.sort(key=lambda s: (-s.score, s.code))
@@ -148,15 +161,89 @@ def candidate_rows(
     lexicon: Lexicon,
     similar: NoteSimilarity | None,
     passages: EvidencePassages | None,
+    rates: CodeRates | None = None,
+    screen: Screen | None = None,
 ) -> tuple[dict[str, Candidate], list[str], list[list[float]]]:
-    """A note's candidates (lexicon, tabular terms, the best whole-note similarity codes) and
-    their feature rows, the same way in training and at prediction."""
+    """A note's candidates (lexicon, tabular terms, the best whole-note similarity codes), the
+    codes the screen keeps and their feature rows, the same way in training and at prediction.
+    Training asks without rates (appended later, out of fold) and without a screen."""
     found = candidates(note, knowledge, lexicon)
     doc = similar.scores(note.sentences) if similar is not None else None
     add_similar(found, doc)
-    read = passages.scores(note.sentences, list(found)) if passages is not None else None
-    codes, rows = feature_rows(note, found, knowledge, lexicon, doc, read)
-    return found, codes, rows
+    table = FeatureTable(note, found, knowledge, lexicon, doc)
+    if rates is not None:
+        for code, row in zip(table.codes, table.rows, strict=True):
+            row.extend(rates.row(code))
+    kept = screen.keep(table.rows) if screen is not None else range(len(table.codes))
+    codes = [table.codes[i] for i in kept]
+    read = passages.scores(note.sentences, codes) if passages is not None else None
+    return found, codes, table.complete(kept, read)
+
+
+@dataclass
+class Screen:
+    """A small boosted classifier over the cheap `SCREEN` columns (and the code rates) that
+    sets aside, before the other columns are worked out, the candidates the ranker would
+    score near zero: most of a note's few hundred. Its cut lets through all but
+    `SCREEN_MISSES` of the candidates the ranker took out of fold (`fit_screen`)."""
+
+    classifier: TreeBag
+    cut: float
+    columns: tuple[int, ...]  # where its columns sit in a whole row
+
+    KEEP_AT_LEAST = 5  # the best few stay whatever the cut: every note gets a ranking
+
+    def keep(self, rows: Sequence[Sequence[float]]) -> list[int]:
+        """Indexes of the rows kept, in order."""
+        if len(rows) <= self.KEEP_AT_LEAST:
+            return list(range(len(rows)))
+        import numpy as np
+
+        x = np.asarray(rows, dtype=np.float32)[:, self.columns]
+        chance = self.classifier.predict_proba(x)[:, 1]
+        kept = np.flatnonzero(chance >= self.cut)
+        if len(kept) < self.KEEP_AT_LEAST:
+            kept = np.sort(np.argsort(-chance, kind="stable")[: self.KEEP_AT_LEAST])
+        return [int(i) for i in kept]
+
+
+SCREEN_MISSES = 0.001
+
+
+def screen_classifier(seed: int) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(
+        max_iter=60, learning_rate=0.2, max_leaf_nodes=15, random_state=seed
+    )
+
+
+def fit_screen(
+    data: OutOfFold,
+    scores: Sequence[float],
+    threshold: float,
+    folds: Sequence[frozenset[int]],
+    seed: int = 13,
+) -> Screen:
+    """The screen, fitted on every out-of-fold row; its cut from its own out-of-fold chances:
+    the smallest that sets aside at most `SCREEN_MISSES` of the rows the ranker scored at
+    least `threshold` (`scores`: the ranker's out-of-fold score of each row)."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    columns = (*SCREEN_AT, *range(len(FEATURES), len(data.rows[0])))  # the rates, if any
+    x = np.asarray(data.rows, dtype=np.float32)[:, columns]
+    y, notes = np.asarray(data.labels), np.asarray(data.notes)
+    chance = np.zeros(len(y))
+    with threadpool_limits(limits=1, user_api="openmp"):
+        for fold in folds:
+            held = np.isin(notes, list(fold))
+            fitted = screen_classifier(seed).fit(x[~held], y[~held])
+            chance[held] = fitted.predict_proba(x[held])[:, 1]
+        final = TreeBag.from_sklearn([screen_classifier(seed).fit(x, y)])
+    taken = np.sort(chance[np.asarray(scores) >= threshold])
+    cut = float(taken[int(SCREEN_MISSES * len(taken))]) if len(taken) else 0.0
+    return Screen(final, cut, columns)
 
 
 def _scores(classifier: TreeBag, rows: Sequence[Sequence[float]]) -> list[float]:
@@ -322,10 +409,12 @@ def fit_rows(rows: Sequence[Sequence[float]], labels: Sequence[int], seed: int =
 
 def tune(
     data: OutOfFold, folds: Sequence[frozenset[int]], seed: int = 13
-) -> tuple[float, dict[str, float]]:
+) -> tuple[float, list[float], dict[str, float]]:
     """The threshold that maximises micro-F1 over the notes of `folds`, each fold's rows
-    scored by a classifier fitted on the rows of every other note."""
+    scored by a classifier fitted on the rows of every other note; those scores (0 for a
+    row of a note in no fold); and figures of the tuning."""
     scored: list[tuple[float, bool]] = []
+    out_of_fold_scores = [0.0] * len(data.rows)
     tuning: set[int] = set()
     for fold in folds:
         fit = [j for j, i in enumerate(data.notes) if i not in fold]
@@ -333,14 +422,20 @@ def tune(
         model = fit_rows([data.rows[j] for j in fit], [data.labels[j] for j in fit], seed)
         scores = _scores(model, [data.rows[j] for j in held])
         scored.extend((s, bool(data.labels[j])) for s, j in zip(scores, held, strict=True))
+        for s, j in zip(scores, held, strict=True):
+            out_of_fold_scores[j] = s
         tuning |= fold
     gold_total = sum(len(data.gold[i]) for i in tuning)
     threshold, f1 = best_threshold(scored, gold_total)
-    return threshold, {
-        "tuning_notes": float(len(tuning)),
-        "tuning_candidate_recall": sum(label for _, label in scored) / max(1, gold_total),
-        "tuning_f1": f1,
-    }
+    return (
+        threshold,
+        out_of_fold_scores,
+        {
+            "tuning_notes": float(len(tuning)),
+            "tuning_candidate_recall": sum(label for _, label in scored) / max(1, gold_total),
+            "tuning_f1": f1,
+        },
+    )
 
 
 def train_code_model(
@@ -382,9 +477,10 @@ def train_code_model(
         )
         rates = CodeRates.fit(data.codes, data.labels)
     tuning = [frozenset(i for i in range(len(prepared)) if i % folds == f) for f in range(folds)]
-    threshold, stats = tune(data, tuning, seed)
+    threshold, scores, stats = tune(data, tuning, seed)
     if progress:
         progress("classifier", 0, 1)
+    screen = fit_screen(data, scores, threshold, tuning, seed)
     final = fit_rows(data.rows, data.labels, seed)
     gold_total = sum(len(g) for g in gold)
     stats.update(
@@ -393,6 +489,7 @@ def train_code_model(
         threshold=threshold,
         seconds=time.perf_counter() - started,
         features=float(len(FEATURES) + (len(RATE_FEATURES) if rates is not None else 0)),
+        screen_cut=screen.cut,
     )
     log.info("%s model trained: %s", system, stats)
     similar = NoteSimilarity.fit([note_terms(p.sentences) for p in prepared], gold)
@@ -406,6 +503,7 @@ def train_code_model(
         similar,
         rates,
         fit_passages(prepared, gold, evidence),
+        screen,
     )
 
 

@@ -28,7 +28,7 @@ from openrcm.coding.model import CodeModel, Progress, train_code_model
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 6
+MODEL_FORMAT = 7
 _SOURCES = (
     "corpus.py",
     "text.py",
