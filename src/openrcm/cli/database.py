@@ -8,11 +8,14 @@ Every command that stores or reads records gets its unit of work here, so they a
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 @lru_cache(maxsize=4)
-def _session_factory(url: str) -> Any:
+def _session_factory(url: str) -> sessionmaker[Session]:
     from openrcm.store import engine, migrate, session_factory
 
     migrate(url)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from openrcm.cli.output import EXIT_FINDINGS, print_json, x12_input
+
+if TYPE_CHECKING:
+    from openrcm.x12.envelope import FunctionalGroup, Interchange, TransactionSet
+    from openrcm.x12.tokenizer import Delimiters
 
 app = typer.Typer(help="X12 5010: read and validate 837P/837I, 835, 270/271, 276/277, 277CA, 999.")
 
@@ -90,7 +94,9 @@ def read_document(text: str) -> tuple[list[dict[str, Any]], list[Any]]:
     return out, findings
 
 
-def _single_set_text(interchange: Any, group: Any, ts: Any, delimiters: Any) -> str:
+def _single_set_text(
+    interchange: Interchange, group: FunctionalGroup, ts: TransactionSet, delimiters: Delimiters
+) -> str:
     """One interchange holding only `ts`, so each reader sees its own set in a valid envelope."""
     e, term = delimiters.element, delimiters.segment
     segments = [interchange.header.text(delimiters), group.header.text(delimiters)]

@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from openrcm.domain.authorization import Authorization, AuthorizationKind, AuthorizationState
@@ -67,7 +68,7 @@ def authorization_flags(
     return sorted(flags, key=lambda f: (f.authorization.end_date, f.authorization.id))
 
 
-def units_of(quantity: Any) -> int:
+def units_of(quantity: Decimal) -> int:
     """Whole units a line uses: fractional units (minutes, 2.5 mg) round up."""
     return max(1, math.ceil(quantity))
 

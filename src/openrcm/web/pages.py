@@ -360,6 +360,7 @@ def coding_decide(
     from openrcm.service.coding import CodingDecisionError, decide
     from openrcm.store.errors import StoreError
 
+    message: str | None
     try:
         outcome = decide(
             who.uow(),

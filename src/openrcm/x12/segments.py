@@ -139,11 +139,11 @@ class SegmentWriter:
         append = parts.append
         for value in elements:
             if value.__class__ is str:
-                append(value)  # type: ignore[arg-type]
+                append(value)
             elif value is None:
                 append("")
             else:
-                comps = ["" if c is None else c for c in value]  # type: ignore[union-attr]
+                comps = ["" if c is None else c for c in value]
                 while comps and not comps[-1]:
                     comps.pop()
                 append(self.component.join(comps))

@@ -1465,7 +1465,7 @@ _NOT_FAST = (_NotFast, ValidationError, ValueError, IndexError, KeyError, TypeEr
 _MEMO_SIZE = 50_000
 # a professional claim's fields: those every claim has, then the optional ones
 _CLAIM_PROVIDERS = tuple(attribute for _nm101, attribute, _loop, _prv in PROFESSIONAL.providers)
-_CLAIM_KEYS = (
+_CLAIM_KEYS: tuple[str, ...] = (
     "id",
     "kind",
     "patient_control_number",

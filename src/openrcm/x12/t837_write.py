@@ -70,8 +70,8 @@ from openrcm.x12.tokenizer import Delimiters
 _SELF = Relationship.SELF
 _CODE = attrgetter("code")
 _PERSON = EntityType.PERSON
-_UNCACHED_DATE: Callable[[date], str] = x12_date.__wrapped__  # type: ignore[attr-defined]
-_UNCACHED_TEXT: Callable[[str], str] = x12_text.__wrapped__  # type: ignore[attr-defined]
+_UNCACHED_DATE: Callable[[date], str] = x12_date.__wrapped__
+_UNCACHED_TEXT: Callable[[str], str] = x12_text.__wrapped__
 
 
 def _amount(value: Decimal | int) -> str:
@@ -694,7 +694,7 @@ def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
             and sub.group_number == coverage["group_number"]
             and sub.group_name == coverage["group_name"]
         ):
-            key = (
+            key: tuple[Hashable, ...] = (
                 same(payer),
                 same(person),
                 member,

@@ -21,7 +21,7 @@ down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-INDEXES = {
+INDEXES: dict[str, list[tuple[str, ...]]] = {
     "journal_entry": [
         ("tenant_id", "claim"),
         ("tenant_id", "check_id"),

@@ -23,7 +23,7 @@ down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-INDEXES = {
+INDEXES: dict[str, list[tuple[str, ...]]] = {
     "patient_statement": [("tenant_id", "guarantor_id", "statement_date")],
     "payment_plan": [("tenant_id", "guarantor_id", "status")],
     "collection_log": [("tenant_id", "debt_id"), ("tenant_id", "guarantor_id")],

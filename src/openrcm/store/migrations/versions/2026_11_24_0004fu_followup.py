@@ -32,7 +32,7 @@ TABLES = (
     "denial_case",
     "denial_action",
 )
-INDEXES = {
+INDEXES: dict[str, list[tuple[str, ...]]] = {
     "eligibility_check": [("tenant_id", "patient_id"), ("tenant_id", "service_date")],
     "authorization": [("tenant_id", "patient_id")],
     "claim_status_event": [("tenant_id", "claim"), ("tenant_id", "kind", "event_date")],

@@ -22,7 +22,7 @@ down_revision: str | Sequence[str] | None = "0005dp"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-INDEXES = {
+INDEXES: dict[str, list[tuple[str, ...]]] = {
     "membership": [("tenant_id",)],
     "auth_token": [("user_id",)],
     "audit_event": [

@@ -23,7 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TABLES = ("provider_change", "scrub_result")
-INDEXES = {
+INDEXES: dict[str, list[tuple[str, ...]]] = {
     "provider_change": [("tenant_id", "provider_id", "effective_date")],
     "scrub_result": [
         ("tenant_id", "patient_control_number", "scrubbed_at"),
