@@ -26,7 +26,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/openrcm/domain
+	$(BIN)/mypy src/openrcm
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --dist loadfile
 
