@@ -350,7 +350,11 @@ def test_the_threshold_is_tuned_over_every_fold_out_of_fold() -> None:
             data.notes.append(note)
             data.codes.append(code)
     folds = [frozenset(i for i in range(40) if i % 4 == f) for f in range(4)]
-    threshold, stats = tune(data, folds)
+    threshold, scores, stats = tune(data, folds)
+    assert len(scores) == len(data.rows)  # every row scored, each by a model without its note
+    gold = [s for s, label in zip(scores, data.labels, strict=True) if label]
+    other = [s for s, label in zip(scores, data.labels, strict=True) if not label]
+    assert sum(gold) / len(gold) > 0.5 > sum(other) / len(other)
     assert stats["tuning_notes"] == 40.0
     assert stats["tuning_candidate_recall"] == 1.0
     assert stats["tuning_f1"] > 0.8
