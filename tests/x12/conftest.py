@@ -1,46 +1,11 @@
-"""Shared helpers for the X12 tests: wrap segments in a valid envelope, find the samples."""
+"""X12 test fixtures; the helpers tests import live in `x12_support`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "x12" / "samples"
-
-
-def envelope(
-    body: str,
-    *,
-    transaction_type: str = "837",
-    version: str = "005010X222A1",
-    functional_id: str = "HC",
-    control: str = "0001",
-) -> str:
-    """One ISA/GS/ST..SE/GE/IEA around `body`, segments one per line ending in '~'.
-
-    `body` is the segments between ST and SE, one per line, each ending in '~'.
-    """
-    lines = [line.strip() for line in body.strip().splitlines() if line.strip()]
-    count = len(lines) + 2
-    isa = (
-        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
-        "*240102*1200*^*00501*000000101*0*P*:~"
-    )
-    return (
-        "\n".join(
-            [
-                isa,
-                f"GS*{functional_id}*SENDER*RECEIVER*20240102*1200*101*X*{version}~",
-                f"ST*{transaction_type}*{control}*{version}~",
-                *lines,
-                f"SE*{count}*{control}~",
-                "GE*1*101~",
-                "IEA*1*000000101~",
-            ]
-        )
-        + "\n"
-    )
+from x12_support import SAMPLES
 
 
 @pytest.fixture(scope="session")

@@ -254,7 +254,7 @@ EQ*30~
 
 
 def _set(body: str) -> str:
-    from conftest import envelope
+    from x12_support import envelope
 
     return envelope(body, transaction_type="270", version="005010X279A1", functional_id="HS")
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from x12_support import SAMPLES
 
-from conftest import SAMPLES
 from openrcm.domain.finding import Finding
 from openrcm.x12 import X12Error, read_270, read_271, read_276
 

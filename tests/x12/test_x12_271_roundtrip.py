@@ -330,7 +330,7 @@ MSG*PLEASE CALL~
 
 
 def _found(body: str) -> list[tuple[str, str, str | None, int | None]]:
-    from conftest import envelope
+    from x12_support import envelope
 
     _, findings = read_271(
         envelope(body, transaction_type="271", version="005010X279A1", functional_id="HB")

@@ -284,7 +284,7 @@ DTP*472*D8*20050831~
 
 
 def _found(body: str) -> list[tuple[str, str, str | None, int | None]]:
-    from conftest import envelope
+    from x12_support import envelope
 
     _, findings = read_276(
         envelope(body, transaction_type="276", version="005010X212", functional_id="HR")

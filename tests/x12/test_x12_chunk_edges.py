@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from x12_support import envelope
 
-from conftest import envelope
 from openrcm.x12.tokenizer import batches, tokenize
 
 BODY = """

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from conftest import envelope
+from x12_support import envelope
+
 from openrcm.domain import Severity
 from openrcm.x12 import (
     ControlNumbers,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from x12_support import SAMPLES
 
-from conftest import SAMPLES
 from openrcm.x12 import X12Error, read_837i, read_837p, read_envelope
 from openrcm.x12.validate import validate
 

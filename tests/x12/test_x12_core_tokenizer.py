@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from x12_support import envelope
 
-from conftest import envelope
 from openrcm.x12 import Delimiters, X12Error, read_delimiters, read_envelope, tokenize
 
 CLAIM_BODY = """
