@@ -175,45 +175,26 @@ def _only_sentences(note: Note, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(c if k or c == "\n" else " " for c, k in zip(note.text, keep, strict=True))
 
 
-# Columns worked out for every candidate: cheap, and enough for a first screen (`model.Screen`)
-# to set aside the candidates the ranker would score near zero. The other columns are worked
-# out only for the candidates the screen keeps; set-wide columns (rivals, ranks, counts) are
-# here, so a kept candidate's row is the same whatever else was set aside.
-SCREEN = (
-    "lex_precision",
-    "lex_support",
-    "lex_phrases",
-    "lex_mean_top3",
-    "lex_noisy_or",
-    "lex_best_rank",
-    "lex_best_length",
-    "dict_match",
-    "dict_coverage",
-    "dict_weight",
-    "dict_length",
-    "dict_count",
-    "both",
-    "log_prior",
-    "category_prior",
-    "billable",
-    "header",
-    "symptom_chapter",
-    "chapter",
-    "category_rivals",
-    "best_in_category",
-    "note_candidates",
-    "doc_score",
-    "doc_rank",
-    "local_best",
-    "local_noisy_or",
-    "local_mean_top3",
-    "local_phrases",
-    "mention_best",
-    "mention_noisy_or",
-    "mention_mean_top3",
-    "mention_phrases",
-    "code_depth",
+# Columns `FeatureTable.complete` works out only for the candidates a first screen
+# (`model.Screen`) keeps: they need the candidate's evidence spans or the note's cue zones,
+# renderings, stems and passages. The others (`SCREEN`) are cheap, worked out for every
+# candidate, and enough for the screen to set aside those the ranker would score near zero.
+# Set-wide columns (rivals, ranks, counts) are among them, so a kept candidate's row is the
+# same whatever else was set aside.
+COMPLETED = (
+    "lex_mentions",
+    "first_position",
+    "rendering_best",
+    "rendering_first",
+    "category_rendering",
+    *CUES,
+    "title_unspecified",
+    "title_other",
+    "term_note_coverage",
+    "shortest_term",
+    *PASSAGE_FEATURES,
 )
+SCREEN = tuple(name for name in FEATURES if name not in COMPLETED)
 SCREEN_AT = tuple(FEATURES.index(name) for name in SCREEN)
 _AT = {name: FEATURES.index(name) for name in FEATURES}
 
@@ -230,11 +211,18 @@ _CUE_COLUMNS = _columns(CUES[0], CUES[-1])
 _TITLE = _columns("title_unspecified", "title_other")
 _COVERAGE = _columns("term_note_coverage", "shortest_term")
 _PASSAGES = _columns(PASSAGE_FEATURES[0], PASSAGE_FEATURES[-1])
-assert set(SCREEN) == {
-    FEATURES[i]
-    for part in (_LEX, _DICT_TO_CHAPTER, _RIVALS_TO_MENTION, _columns("code_depth", "code_depth"))
-    for i in range(part.start, part.stop)
-}, "the first pass fills exactly the SCREEN columns"
+
+
+def _named(*parts: slice) -> set[str]:
+    return {FEATURES[i] for part in parts for i in range(part.start, part.stop)}
+
+
+# each pass fills exactly its columns (a slice out of step with FEATURES fails on import)
+assert _named(_LEX, _DICT_TO_CHAPTER, _RIVALS_TO_MENTION) | {"code_depth"} == set(SCREEN)
+assert _named(_RENDERING, _CUE_COLUMNS, _TITLE, _COVERAGE, _PASSAGES) | {
+    "lex_mentions",
+    "first_position",
+} == set(COMPLETED)
 
 
 class FeatureTable:
