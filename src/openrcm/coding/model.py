@@ -207,7 +207,7 @@ class Screen:
         return [int(i) for i in kept]
 
 
-SCREEN_MISSES = 0.001
+SCREEN_MISSES = 0.001  # of the candidates the ranker takes, the share the screen may drop
 
 
 def screen_classifier(seed: int) -> Any:
@@ -226,7 +226,7 @@ def fit_screen(
     seed: int = 13,
 ) -> Screen:
     """The screen, fitted on every out-of-fold row; its cut from its own out-of-fold chances:
-    the smallest that sets aside at most `SCREEN_MISSES` of the rows the ranker scored at
+    the highest that sets aside at most `SCREEN_MISSES` of the rows the ranker scored at
     least `threshold` (`scores`: the ranker's out-of-fold score of each row)."""
     import numpy as np
     from threadpoolctl import threadpool_limits
