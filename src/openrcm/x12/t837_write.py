@@ -19,7 +19,6 @@ from openrcm.domain.party import (
     Address,
     EntityType,
     Payer,
-    Person,
     PersonName,
     Provider,
     Relationship,
@@ -56,7 +55,12 @@ from openrcm.x12.tokenizer import Delimiters
 # as it is written (`TransactionBody.segment_count` counts them), so that few strings live
 # until the interchange is joined. What repeats in a file is formatted once per file
 # (`_Formats`): dates, free text, names, a provider's segments, a payer's NM1, the DTP of a
-# date; amounts are not (see `_amount`), nor addresses (most are one person's).
+# date. What is most often a record's own is not (amounts, addresses, streets, reference
+# numbers, birth dates: see `_amount`, `_own_text`, `_date_text`): a memo of every such
+# value of a file misses the CPU caches on each look-up and costs more than it saves. For
+# the same reason the HL loops are written from what `_hierarchy` kept of their records,
+# not from the claim's, which most often have left the caches by then (a set's claims
+# take far more memory than the caches hold).
 # `SegmentWriter.add` stays for the rarer institutional segments. Rules kept from the
 # general builder: no trailing empty element and no trailing empty component. A StrEnum
 # formats as its value (f"{sex}" is "F"), which is cheaper than `.value` (a property). The
@@ -65,7 +69,10 @@ from openrcm.x12.tokenizer import Delimiters
 #
 # Speed (bench/x12.py (f), 100,000 claims of tests/x12/x12_claims, CPU time on a shared
 # 2-core machine at load 4-6): about 10,000 claims/s before these memos, this hierarchy and
-# the joins per claim; about 18,000-23,000 after, depending on the load.
+# the joins per claim; about 18,000-23,000 after, depending on the load. bench/x12_write.py
+# (20,000 claims, load about 1): 23,800-25,600 claims/s, then 27,500-29,000 once the
+# values most often a record's own were no longer memoised and the loops written from
+# `_hierarchy`'s records.
 
 _SELF = Relationship.SELF
 _CODE = attrgetter("code")
@@ -74,18 +81,67 @@ _UNCACHED_DATE: Callable[[date], str] = x12_date.__wrapped__
 _UNCACHED_TEXT: Callable[[str], str] = x12_text.__wrapped__
 
 
+def _date_text(value: date) -> str:
+    """`x12_date(value)`, about twice as quick for a plain date (CCYY-MM-DD less the dashes).
+
+    Not memoised for birth dates: most are a person's own, and a memo of every birth date
+    of a file costs more (a cache miss on each look-up) than it saves.
+    """
+    if value.__class__ is date:
+        return value.isoformat().replace("-", "")
+    return _UNCACHED_DATE(value)
+
+
+# a file naming more providers than this (synthetic ones, each claim its own) gains nothing
+# from memoising the others: the memo would only grow (and slow every look-up)
+_PROVIDER_MEMO_SIZE = 1024
+
+
+def _provider_key(provider: Provider, facility: bool) -> Hashable:
+    """What a provider's NM1 and PRV are made of; a facility's id(), its address being part.
+
+    By value: a file's claims most often name the same few rendering and referring
+    providers each in a record of its own (a record's id() would miss nearly every time,
+    and a pydantic record's own hash is slow). A facility record stays alive (its claim
+    holds it) while the file is written, so its id() is not reused.
+    """
+    if facility:
+        return id(provider)
+    p = provider.__dict__
+    return (p["npi"], p["name"], p["first_name"], p["entity_type"], p["taxonomy"])
+
+
+def _own_text(value: str, text: _Memo) -> str:
+    """`x12_text(value)` for a value most often its own (a street, a group or reference number).
+
+    Letters, digits and single spaces (nearly all) are taken as they are (what `x12_text`
+    returns for them); only the others go through the `text` memo, which a memo of every
+    such value of a file would make larger and slower (a cache miss on each look-up) for
+    few hits.
+    """
+    if value.isascii() and value.replace(" ", "").isalnum() and "  " not in value:
+        return value.strip()
+    cleaned: str = text[value]
+    return cleaned
+
+
 def _amount(value: Decimal | int) -> str:
     """`x12_amount`, quicker for a Decimal without exponent in its text (nearly all).
 
     Not a memo: each amount of a claim is most often its own Decimal object, and the first
-    hash of a Decimal costs more than formatting it.
+    hash of a Decimal costs more than formatting it (and a memo of every amount's text of a
+    file, a cache miss on each look-up, more than trimming it again).
     """
     if value.__class__ is Decimal:
-        text = str(value)  # plain notation unless it holds "E" (or is not a number: "N")
-        if "E" not in text and "N" not in text:
-            if "." in text:
-                text = text.rstrip("0").rstrip(".")
-            return "0" if text == "-0" or not text else text
+        text = str(value)  # plain notation unless it holds "E" (or is not a number: "NaN"...)
+        if "." in text:
+            if "E" not in text:
+                if text[-1] != "0":
+                    return text
+                text = text.rstrip("0").rstrip(".")  # a digit is always left before the point
+                return "0" if text == "-0" else text
+        elif text.isdigit():  # a whole amount not below zero
+            return text
     return x12_amount(value)
 
 
@@ -131,7 +187,7 @@ class _Formats:
     def __init__(self, delimiters: Delimiters) -> None:
         e = self.e = delimiters.element
         c = self.c = delimiters.component
-        dates = self.date = _Memo(_UNCACHED_DATE)
+        dates = self.date = _Memo(_date_text)
         text = self.text = _Memo(_UNCACHED_TEXT)
         self.lx = _Memo(lambda n: f"LX{e}{n}")
         self.abf = f"{e}ABF{c}"  # between HI diagnoses
@@ -157,11 +213,10 @@ class _Formats:
         self.names = _Memo(name)
         # 2010BB/2330B NM1*PR by (name, id)
         self.payers = _Memo(lambda k: f"NM1{e}PR{e}2{e}{text[k[0]]}{e}{e}{e}{e}{e}PI{e}{k[1]}")
-        # keyed by id(): every record stays alive (the claims hold them) while a file is written.
-        # Addresses are not cached so: most are a person's own, and a dict of every address of
+        # Addresses are not cached: most are a person's own, and a dict of every address of
         # 100,000 claims cost more (a cache miss on each look-up) than it saved.
-        # by (NM101 + PRV01, a facility), then by id()
-        self.providers: dict[tuple[str, bool], dict[int, tuple[str, ...]]] = {}
+        # by (NM101 + PRV01, a facility), then by `_provider_key`
+        self.providers: dict[tuple[str, bool], dict[Hashable, tuple[str, ...]]] = {}
 
 
 class _Body:
@@ -210,8 +265,8 @@ class _Body:
         e = self.e
         text = self.f.text
         a = address.__dict__
-        line1 = text[a["line1"]]
-        line2 = text[a["line2"]] if a["line2"] else ""
+        line1 = _own_text(a["line1"], text)
+        line2 = _own_text(a["line2"], text) if a["line2"] else ""
         # no trailing empty element; state and ZIP code are never empty (the record checks them)
         self.out += (
             f"N3{e}{line1}{e}{line2}" if line2 else (f"N3{e}{line1}" if line1 else "N3"),
@@ -232,11 +287,12 @@ class _Body:
         provider: Provider,
         prv: str,
         facility: bool,
-        cache: dict[int, tuple[str, ...]],
+        cache: dict[Hashable, tuple[str, ...]],
     ) -> None:
         """NM1 and PRV*`prv` when the provider has a taxonomy; a `facility` is named as an
-        organisation and followed by its address. `cache`: these segments by provider id()."""
-        known = cache.get(id(provider))
+        organisation and followed by its address. `cache`: these segments by `_provider_key`."""
+        key = _provider_key(provider, facility)
+        known = cache.get(key)
         if known is None:
             e = self.e
             if facility:
@@ -251,11 +307,13 @@ class _Body:
                 del self.out[mark:]
             if prv and provider.taxonomy:
                 block.append(f"PRV{e}{prv}{e}PXC{e}{provider.taxonomy}")
-            known = cache[id(provider)] = tuple(block)
+            known = tuple(block)
+            if len(cache) < _PROVIDER_MEMO_SIZE:
+                cache[key] = known
         self.out += known
 
-    def person_name(self, nm101: str, person: Person, member_id: str | None) -> str:
-        n = person.name.__dict__
+    def person_name(self, nm101: str, name: PersonName, member_id: str | None) -> str:
+        n = name.__dict__
         full, trimmed = self.f.names[(n["last"], n["first"], n["middle"], n["suffix"])]
         e = self.e
         if member_id is not None:
@@ -304,38 +362,38 @@ class _Body:
         if provider.tin:
             self.out.append(f"REF{e}{'SY' if provider.tin_is_ssn else 'EI'}{e}{provider.tin}")
 
-    def subscriber(self, claim: Claim, is_self: bool) -> None:
+    def subscriber(self, loop: _Subscriber) -> None:
+        """2000B/2010BA/2010BB, from what `_hierarchy` kept of the loop's first claim (its
+        coverage and payer, read again, would most often have left the CPU caches)."""
         e = self.e
         out = self.out
         f = self.f
         text = f.text
-        coverage = claim.coverage.__dict__
-        group_number = coverage["group_number"]
-        group_name = (
-            "" if group_number else (text[coverage["group_name"]] if coverage["group_name"] else "")
-        )
-        group_number = text[group_number] if group_number else ""
-        payer = claim.payer
+        is_self = loop.is_self
+        group_number = loop.group_number
+        group_name = "" if group_number else (text[loop.group_name] if loop.group_name else "")
+        group_number = _own_text(group_number, text) if group_number else ""
+        payer = loop.payer
         out.append(
-            f"SBR{e}{coverage['priority']}{e}{'18' if is_self else ''}{e}{group_number}{e}"
+            f"SBR{e}{loop.priority}{e}{'18' if is_self else ''}{e}{group_number}{e}"
             f"{group_name}{e}{e}{e}{e}{e}{payer.claim_filing_indicator}"
         )
-        subscriber = coverage["subscriber"]
-        out.append(self.person_name("IL", subscriber, coverage["member_id"]))
+        subscriber = loop.person
+        out.append(self.person_name("IL", subscriber.name, loop.member_id))
         self.address(subscriber.address)
         if is_self:
-            out.append(f"DMG{e}D8{e}{f.date[subscriber.birth_date]}{e}{subscriber.sex}")
+            out.append(f"DMG{e}D8{e}{_date_text(subscriber.birth_date)}{e}{subscriber.sex}")
         out.append(f.payers[(payer.name, payer.id)])
         self.address(payer.address)
 
-    def patient(self, claim: Claim) -> None:
+    def patient(self, loop: _Patient) -> None:
+        """2000C/2010CA, from what `_hierarchy` kept of the loop's patient (as `subscriber`)."""
         e = self.e
         out = self.out
-        out.append(f"PAT{e}{claim.coverage.relationship}")
-        patient = claim.patient
-        out.append(self.person_name("QC", patient, None))
-        self.address(patient.address)
-        out.append(f"DMG{e}D8{e}{self.f.date[patient.birth_date]}{e}{patient.sex}")
+        out.append(f"PAT{e}{loop.relationship}")
+        out.append(self.person_name("QC", loop.name, None))
+        self.address(loop.address)
+        out.append(f"DMG{e}D8{e}{_date_text(loop.birth_date)}{e}{loop.sex}")
 
     def other_payers(self, claim: Claim) -> None:
         e = self.e
@@ -343,7 +401,7 @@ class _Body:
         f = self.f
         text = f.text
         for other in claim.other_payers:
-            group_number = text[other.group_number] if other.group_number else ""
+            group_number = _own_text(other.group_number, text) if other.group_number else ""
             payer = other.payer
             out.append(
                 f"SBR{e}{other.priority}{e}{other.relationship}{e}{group_number}"
@@ -357,14 +415,14 @@ class _Body:
                 f"OI{e}{e}{e}{'Y' if claim.benefits_assigned else 'N'}{e}{e}{e}"
                 f"{claim.release_of_information}"
             )
-            out.append(self.person_name("IL", other.subscriber, other.member_id))
+            out.append(self.person_name("IL", other.subscriber.name, other.member_id))
             self.address(other.subscriber.address)
             out.append(f.payers[(payer.name, payer.id)])
             self.address(payer.address)
             if other.adjudication_date is not None:
                 out.append(f.dtp573[other.adjudication_date])
             if other.payer_claim_control_number:
-                out.append(f"REF{e}F8{e}{text[other.payer_claim_control_number]}")
+                out.append(f"REF{e}F8{e}{_own_text(other.payer_claim_control_number, text)}")
 
     def line_adjudications(self, line: ServiceLine) -> None:
         e, c = self.e, self.c
@@ -446,7 +504,7 @@ class _Body:
             else:
                 append(f"DTP{e}472{e}RD8{e}{dates[f['service_date']]}-{dates[end]}")
             if f["prior_authorization"] and professional:
-                append(f"REF{e}G1{e}{formats.text[f['prior_authorization']]}")
+                append(f"REF{e}G1{e}{_own_text(f['prior_authorization'], formats.text)}")
             if f["ndc"]:
                 append(f"LIN{e}{e}N4{e}{f['ndc']}")
                 if f["ndc_quantity"] is not None:
@@ -505,11 +563,11 @@ class _Body:
                     claim.patient_status or "01",
                 )
         if cd["payer_claim_control_number"]:
-            out.append(f"REF{e}F8{e}{text[cd['payer_claim_control_number']]}")
+            out.append(f"REF{e}F8{e}{_own_text(cd['payer_claim_control_number'], text)}")
         if cd["prior_authorization"]:
-            out.append(f"REF{e}G1{e}{text[cd['prior_authorization']]}")
+            out.append(f"REF{e}G1{e}{_own_text(cd['prior_authorization'], text)}")
         if cd["referral_number"]:
-            out.append(f"REF{e}9F{e}{text[cd['referral_number']]}")
+            out.append(f"REF{e}9F{e}{_own_text(cd['referral_number'], text)}")
         if cd["note"]:
             note = text[cd["note"]]
             if note:
@@ -610,21 +668,21 @@ class _Patient:
 class _Subscriber:
     __slots__ = (
         "claims",
-        "first_claim",
         "group_name",
         "group_number",
         "is_self",
         "keyed",
+        "member_id",
         "patients",
         "payer",
         "person",
         "priority",
     )
 
-    def __init__(self, claim: Claim, payer: Payer, coverage: dict[str, Any], is_self: bool) -> None:
-        self.first_claim = claim
+    def __init__(self, payer: Payer, coverage: dict[str, Any], is_self: bool) -> None:
         self.payer = payer
         self.person = coverage["subscriber"]
+        self.member_id = coverage["member_id"]
         self.priority = coverage["priority"]
         self.group_number = coverage["group_number"]
         self.group_name = coverage["group_name"]
@@ -684,7 +742,7 @@ def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
         member = coverage["member_id"]
         sub = node.first.get(member)
         if sub is None:
-            sub = node.first[member] = _Subscriber(claim, payer, coverage, is_self)
+            sub = node.first[member] = _Subscriber(payer, coverage, is_self)
             node.subscribers.append(sub)
         elif not (
             sub.is_self is is_self
@@ -705,7 +763,7 @@ def _hierarchy(claims: list[Claim], layout: Layout) -> Iterable[_Billing]:
             )
             sub = node.keyed.get(key)
             if sub is None:
-                sub = node.keyed[key] = _Subscriber(claim, payer, coverage, is_self)
+                sub = node.keyed[key] = _Subscriber(payer, coverage, is_self)
                 node.subscribers.append(sub)
         if is_self:
             sub.claims.append(claim)
@@ -796,7 +854,7 @@ def _transaction_body(
             subscriber_hl = hl
             is_self = sub.is_self
             out.append(f"HL{e}{subscriber_hl}{e}{billing_hl}{e}22{e}{'0' if is_self else '1'}")
-            body.subscriber(sub.first_claim, is_self)
+            body.subscriber(sub)
             if is_self:
                 for claim in sub.claims:
                     body.claim(claim)
@@ -807,7 +865,7 @@ def _transaction_body(
             for patient in sub.patients:
                 hl += 1
                 out.append(f"HL{e}{hl}{e}{subscriber_hl}{e}23{e}0")
-                body.patient(patient.claims[0])
+                body.patient(patient)
                 for claim in patient.claims:
                     body.claim(claim)
                     count += len(out)
