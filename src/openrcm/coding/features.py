@@ -4,11 +4,12 @@ Candidates come from two places: the learned lexicon (phrases seen with a code i
 notes) and the tabular list (a sentence containing every word of a code's title or
 inclusion term). Each candidate carries its evidence spans and context flags; `FeatureTable`
 turns the candidates of one note into the numeric rows the ranker reads (`FEATURES` names
-the columns), the cheap `SCREEN` columns of every candidate first and the rest only for the
-candidates a first screen keeps: lexicon and tabular evidence (how often each phrase was the code's own
-evidence, or any code's, in training), priors, position, context cues, what the code's
-title says (unspecified, other, depth, how much of its terms the note holds anywhere), and
-how closely the note reads like the code's training evidence sentences (`passages`).
+the columns; the cheap `SCREEN` columns of every candidate first, the rest only for the
+candidates a first screen keeps): lexicon and tabular evidence (how often each phrase was
+the code's own evidence, or any code's, in training), priors, position, context cues, what
+the code's title says (unspecified, other, depth, how much of its terms the note holds
+anywhere), and how closely the note reads like the code's training evidence sentences
+(`passages`).
 """
 
 from __future__ import annotations
@@ -312,7 +313,7 @@ class FeatureTable:
         zones = CueZones(note.text, note.bounds)
         rendered = _Rendered(note, self.lexicon)
         stems = {t.stem for sentence in note.sentences for t in sentence}
-        found = []
+        whole = []
         for i in kept:
             code, row = self.codes[i], self.rows[i]
             hits = self._hits[code]
@@ -328,21 +329,8 @@ class FeatureTable:
                 row[_TITLE] = knowledge.title_traits(code)
                 row[_COVERAGE] = knowledge.term_coverage(code, stems)
             row[_PASSAGES] = (passages or {}).get(code, NOTHING)
-            found.append(row)
-        return found
-
-
-def feature_rows(
-    note: Note,
-    found: dict[str, Candidate],
-    knowledge: Knowledge | None,
-    lexicon: Lexicon,
-    doc_scores: Mapping[str, float] | None = None,
-    passages: Mapping[str, tuple[float, float, float]] | None = None,
-) -> tuple[list[str], list[list[float]]]:
-    """Codes in a stable order and the whole feature row of each (columns as in `FEATURES`)."""
-    table = FeatureTable(note, found, knowledge, lexicon, doc_scores)
-    return table.codes, table.complete(range(len(table.codes)), passages)
+            whole.append(row)
+        return whole
 
 
 class _Rendered:
